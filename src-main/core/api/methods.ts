@@ -1,0 +1,89 @@
+// The single place where input crossing a transport (Electron IPC, HTTP) is validated.
+// Each service method lists the schema of its one argument; `dispatch` validates and calls.
+import { z } from 'zod';
+import type { KaavanService } from './service.js';
+import { KaavanError, formatPath } from './errors.js';
+import { settingsSchema } from '../config/schema.js';
+
+const none = z.union([z.undefined(), z.null(), z.strictObject({})]).transform(() => undefined);
+const name = z.string().trim().min(1).max(64);
+const id = z.number().int().positive();
+const note = z.string().max(2000).optional();
+const secretName = z
+  .string()
+  .min(1)
+  .max(128)
+  .regex(/^[A-Za-z0-9._-]+$/, 'may only contain letters, digits, ".", "_" and "-"');
+
+export const methodInputs = {
+  info: none,
+  overview: none,
+  checkHistory: z.strictObject({
+    target: name,
+    check: name,
+    sinceMs: z.number().int().min(0).optional(),
+    limit: z.number().int().min(1).max(10_000).optional(),
+  }),
+  listAlerts: z
+    .strictObject({
+      state: z.enum(['open', 'acknowledged', 'resolved', 'active']).optional(),
+      severity: z.enum(['info', 'warning', 'error', 'critical']).optional(),
+      target: name.optional(),
+      limit: z.number().int().min(1).max(1000).optional(),
+    })
+    .optional()
+    .transform((v) => v ?? {}),
+  alertDetail: z.strictObject({ id }),
+  acknowledgeAlert: z.strictObject({ id, note }),
+  resolveAlert: z.strictObject({ id, note }),
+  getConfig: none,
+  validateConfig: z.strictObject({ config: z.unknown() }),
+  replaceConfig: z.strictObject({ config: z.unknown() }),
+  saveTarget: z.strictObject({
+    originalName: name.optional(),
+    target: z.strictObject({ name: z.string(), tags: z.array(z.string()).optional() }),
+  }),
+  removeTarget: z.strictObject({ name }),
+  saveCheck: z.strictObject({ target: name, originalName: name.optional(), check: z.unknown() }),
+  removeCheck: z.strictObject({ target: name, check: name }),
+  validateCheck: z.strictObject({ check: z.unknown() }),
+  updateSettings: settingsSchema,
+  setPaused: z.strictObject({ paused: z.boolean() }),
+  runCheckNow: z.strictObject({ target: name, check: name }),
+  listSecrets: none,
+  setSecret: z.strictObject({ name: secretName, value: z.string().min(1).max(65_536) }),
+  deleteSecret: z.strictObject({ name: secretName }),
+  listAudit: z
+    .strictObject({ limit: z.number().int().min(1).max(1000).optional() })
+    .optional()
+    .transform((v) => v ?? {}),
+} satisfies { [K in Exclude<keyof KaavanService, 'subscribe'>]: z.ZodType };
+
+export type MethodName = keyof typeof methodInputs;
+export const methodNames = Object.keys(methodInputs) as MethodName[];
+
+export function isMethodName(value: unknown): value is MethodName {
+  return typeof value === 'string' && Object.prototype.hasOwnProperty.call(methodInputs, value);
+}
+
+/** Validates `rawInput` for `method` and calls the service. Throws KaavanError on bad input. */
+export async function dispatch(service: KaavanService, method: unknown, rawInput: unknown): Promise<unknown> {
+  if (!isMethodName(method)) throw new KaavanError('not_found', `unknown method "${String(method)}"`);
+  const parsed = methodInputs[method].safeParse(rawInput);
+  if (!parsed.success) {
+    const issues = parsed.error.issues.map((i) => ({ path: formatPath(i.path), message: i.message }));
+    throw new KaavanError(
+      'invalid_input',
+      `invalid input for ${method}: ${issues.map((i) => `${i.path}: ${i.message}`).join('; ')}`,
+      issues,
+    );
+  }
+  const fn = service[method] as (input: unknown) => Promise<unknown>;
+  return fn.call(service, parsed.data);
+}
+
+/** Turns anything thrown by the service into the body a transport sends back. */
+export function toErrorBody(error: unknown): { code: KaavanError['code']; message: string; issues?: KaavanError['issues'] } {
+  if (error instanceof KaavanError) return error.toJSON();
+  return { code: 'internal', message: error instanceof Error ? error.message : String(error) };
+}

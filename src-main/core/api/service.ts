@@ -1,0 +1,94 @@
+// The one service API of Kaavan. Implemented once (kaavan-service.ts); exposed by two transports:
+// Electron IPC (src-main/shell/ipc.ts + src-preload) and the headless HTTP/WebSocket server
+// (src-main/headless/server.ts). The renderer talks to it through src-renderer/src/client.
+// Inputs are validated in one place (methods.ts) before they reach an implementation.
+import type {
+  Alert,
+  AlertEvent,
+  AlertState,
+  AuditEntry,
+  CheckResult,
+  CheckStatus,
+  Overview,
+  ResultPoint,
+  Severity,
+} from '../model.js';
+import type { CheckConfig, KaavanConfig, Settings, TargetConfig } from '../config/schema.js';
+import type { FieldIssue } from './errors.js';
+
+export interface ValidationResult {
+  ok: boolean;
+  issues: FieldIssue[];
+}
+
+export interface AlertFilter {
+  state?: AlertState | 'active';
+  severity?: Severity;
+  target?: string;
+  limit?: number;
+}
+
+export interface ServiceInfo {
+  version: string;
+  /** "electron" or "headless": lets the UI hide settings that only one mode has. */
+  mode: 'electron' | 'headless';
+  /** Where the configuration lives (a file path, or "app settings"). */
+  configLocation: string;
+  dataDir: string;
+  checkKinds: Array<{ kind: string; title: string }>;
+}
+
+export interface SecretInfo {
+  name: string;
+  /** Where the value was found. */
+  source: 'keychain' | 'env';
+}
+
+/** Everything the UI (or a script) can ask of Kaavan. All methods take at most one object argument. */
+export interface KaavanService {
+  info(): Promise<ServiceInfo>;
+  overview(): Promise<Overview>;
+  checkHistory(input: { target: string; check: string; sinceMs?: number; limit?: number }): Promise<ResultPoint[]>;
+
+  listAlerts(input: AlertFilter): Promise<Alert[]>;
+  alertDetail(input: { id: number }): Promise<{ alert: Alert; events: AlertEvent[] }>;
+  acknowledgeAlert(input: { id: number; note?: string }): Promise<Alert>;
+  resolveAlert(input: { id: number; note?: string }): Promise<Alert>;
+
+  getConfig(): Promise<KaavanConfig>;
+  /** Validates a whole document without saving it. */
+  validateConfig(input: { config: unknown }): Promise<ValidationResult>;
+  /** Replaces the whole document (import). Rejects with invalid_input and field issues. */
+  replaceConfig(input: { config: unknown }): Promise<KaavanConfig>;
+  /** Adds a target, or updates the one named `originalName` (renaming it when names differ). */
+  saveTarget(input: { originalName?: string; target: { name: string; tags?: string[] } }): Promise<KaavanConfig>;
+  removeTarget(input: { name: string }): Promise<KaavanConfig>;
+  /** Adds a check to `target`, or updates the one named `originalName`. Issue paths are relative to the check. */
+  saveCheck(input: { target: string; originalName?: string; check: unknown }): Promise<KaavanConfig>;
+  removeCheck(input: { target: string; check: string }): Promise<KaavanConfig>;
+  /** Validates one check (for inline form errors); paths relative to the check. */
+  validateCheck(input: { check: unknown }): Promise<ValidationResult>;
+  updateSettings(input: Settings): Promise<KaavanConfig>;
+
+  setPaused(input: { paused: boolean }): Promise<Overview>;
+  runCheckNow(input: { target: string; check: string }): Promise<CheckResult>;
+
+  listSecrets(): Promise<SecretInfo[]>;
+  /** The value is written to the keychain; it never comes back through any method. */
+  setSecret(input: { name: string; value: string }): Promise<SecretInfo>;
+  deleteSecret(input: { name: string }): Promise<{ deleted: boolean }>;
+
+  listAudit(input: { limit?: number }): Promise<AuditEntry[]>;
+
+  /** Subscribes to the event stream; returns the unsubscribe function. */
+  subscribe(listener: (event: KaavanEvent) => void): () => void;
+}
+
+export type KaavanEvent =
+  | { type: 'check.result'; result: CheckResult; status: CheckStatus }
+  | { type: 'check.transition'; target: string; check: string; from: CheckStatus; to: CheckStatus; at: number; message: string }
+  | { type: 'alert.opened' | 'alert.reminder' | 'alert.acknowledged' | 'alert.resolved'; alert: Alert; text: string }
+  | { type: 'overview'; overview: Overview }
+  | { type: 'config.changed' };
+
+export type { TargetConfig, CheckConfig };

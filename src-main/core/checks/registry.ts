@@ -1,0 +1,12 @@
+// The check registry: one file per kind under ./kinds. Add a kind by writing its file and listing it here.
+import type { CheckKind } from './types.js';
+import { httpCheck } from './kinds/http.js';
+import { tcpCheck } from './kinds/tcp.js';
+
+export const checkKinds = [httpCheck, tcpCheck] as const;
+
+const byKind = new Map<string, CheckKind>(checkKinds.map((k) => [k.kind, k as unknown as CheckKind]));
+
+export function getCheckKind(kind: string): CheckKind | undefined {
+  return byKind.get(kind);
+}

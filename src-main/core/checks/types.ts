@@ -1,0 +1,35 @@
+import type { z } from 'zod';
+import type { ProbeOutcome } from '../model.js';
+
+/** Everything a probe may use besides its own params. */
+export interface ProbeContext {
+  /** Aborted when the hard timeout fires or the engine stops; probes must stop I/O on abort. */
+  signal: AbortSignal;
+  /** The check's timeout in ms (already enforced by the scheduler through `signal`). */
+  timeoutMs: number;
+}
+
+/**
+ * One check kind = one file under checks/kinds/ exporting a CheckKind, listed in registry.ts.
+ * `params` is the kind-specific part of a check's config, validated by `paramsSchema`
+ * (a zod object merged into the common check fields in the config schema).
+ */
+export interface CheckKind<Shape extends z.ZodRawShape = z.ZodRawShape> {
+  kind: string;
+  /** Label for the UI ("HTTP(S)", "TCP port"). */
+  title: string;
+  /** Kind-specific fields of a check in the config document. */
+  paramsShape: Shape;
+  /** What the check probes, for cards and tables: the URL, "host:port". */
+  describe(params: z.infer<z.ZodObject<Shape>>): string;
+  /**
+   * Runs one probe. Must resolve (never reject) with an outcome; a thrown error is turned into a
+   * DOWN outcome by the scheduler, so a misbehaving kind cannot crash the engine.
+   */
+  probe(params: z.infer<z.ZodObject<Shape>>, ctx: ProbeContext): Promise<ProbeOutcome>;
+}
+
+/** Helper giving kind files full type inference. */
+export function defineCheckKind<Shape extends z.ZodRawShape>(kind: CheckKind<Shape>): CheckKind<Shape> {
+  return kind;
+}
