@@ -1,4 +1,68 @@
+import { join } from 'node:path';
 import type { KaavanOptions, KaavanRuntime } from './kaavan.js';
-export async function createKaavan(_options: KaavanOptions): Promise<KaavanRuntime> {
-  throw new Error('runtime not written yet');
+import { Store } from './store/store.js';
+import { ConfigManager } from './config/config-manager.js';
+import { MonitorEngine } from './engine/monitor-engine.js';
+import { AlertManager } from './alerts/alert-manager.js';
+import { Notifier } from './alerts/notifier.js';
+import { EventHub, KaavanServiceImpl } from './api/kaavan-service.js';
+import { createSecretStore } from './secrets/secrets.js';
+
+export async function createKaavan(options: KaavanOptions): Promise<KaavanRuntime> {
+  const now = options.now ?? Date.now;
+  const events = new EventHub();
+  const log = (scope: string, error: unknown) =>
+    console.error(`kaavan: ${scope}: ${error instanceof Error ? error.message : String(error)}`);
+
+  // Validate the configuration before opening anything, so a bad file fails fast and cleanly.
+  let engine: MonitorEngine | null = null;
+  const config = new ConfigManager(options.configStore, (doc) => {
+    engine?.applyConfig(doc);
+    events.emit({ type: 'config.changed' });
+  });
+  const initial = await config.load();
+
+  const store = Store.open(join(options.dataDir, 'kaavan.db'));
+  const notifier = new Notifier({
+    outbox: store.outbox,
+    channels: options.channels ?? [],
+    now,
+    onError: (channel, error) => log(`delivery via ${channel} failed`, error),
+  });
+  const alerts = new AlertManager(
+    store,
+    notifier,
+    (type, alert, text) => events.emit({ type: `alert.${type}`, alert, text }),
+    now,
+  );
+  engine = new MonitorEngine({ store, alerts, emit: (e) => events.emit(e), now, onError: (e) => log('engine', e) });
+  engine.applyConfig(initial);
+
+  const service = new KaavanServiceImpl({
+    mode: options.mode,
+    dataDir: options.dataDir,
+    config,
+    engine,
+    alerts,
+    store,
+    secrets: options.secrets ?? createSecretStore(),
+    events,
+    now,
+  });
+
+  let stopped = false;
+  return {
+    service,
+    async start() {
+      notifier.start();
+      engine!.start();
+    },
+    async stop() {
+      if (stopped) return;
+      stopped = true;
+      engine!.stop();
+      notifier.stop();
+      store.close();
+    },
+  };
 }

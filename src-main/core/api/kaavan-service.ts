@@ -1,0 +1,248 @@
+// The one implementation of KaavanService. Transports call it through methods.ts (validated input).
+import type { KaavanEvent, KaavanService, SecretInfo, ServiceInfo, ValidationResult } from './service.js';
+import type { AuditEntry, CheckResult, Overview } from '../model.js';
+import type { CheckConfig, KaavanConfig, Settings } from '../config/schema.js';
+import { targetSchema } from '../config/schema.js';
+import { KaavanError, formatPath, type FieldIssue } from './errors.js';
+import type { ConfigManager } from '../config/config-manager.js';
+import { validateCheck, validateConfig } from '../config/validate.js';
+import type { MonitorEngine } from '../engine/monitor-engine.js';
+import type { AlertManager } from '../alerts/alert-manager.js';
+import type { Store } from '../store/store.js';
+import type { SecretStore } from '../secrets/secrets.js';
+import { checkKinds } from '../checks/registry.js';
+
+export const KAAVAN_VERSION = '0.1.0';
+
+export interface ServiceDeps {
+  mode: 'electron' | 'headless';
+  dataDir: string;
+  config: ConfigManager;
+  engine: MonitorEngine;
+  alerts: AlertManager;
+  store: Store;
+  secrets: SecretStore;
+  events: EventHub;
+  now: () => number;
+}
+
+/** Fan-out of service events; a throwing listener cannot break the others. */
+export class EventHub {
+  private readonly listeners = new Set<(event: KaavanEvent) => void>();
+
+  subscribe(listener: (event: KaavanEvent) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  emit(event: KaavanEvent): void {
+    for (const listener of this.listeners) {
+      try {
+        listener(event);
+      } catch {
+        // One broken subscriber (a closed socket, a destroyed window) must not affect the rest.
+      }
+    }
+  }
+}
+
+function invalid(message: string, issues: FieldIssue[]): KaavanError {
+  return new KaavanError('invalid_input', message, issues);
+}
+
+export class KaavanServiceImpl implements KaavanService {
+  constructor(private readonly deps: ServiceDeps) {}
+
+  async info(): Promise<ServiceInfo> {
+    return {
+      version: KAAVAN_VERSION,
+      mode: this.deps.mode,
+      configLocation: this.deps.config.store.location,
+      dataDir: this.deps.dataDir,
+      checkKinds: checkKinds.map((k) => ({ kind: k.kind, title: k.title })),
+    };
+  }
+
+  async overview(): Promise<Overview> {
+    return this.deps.engine.overview();
+  }
+
+  async checkHistory(input: { target: string; check: string; sinceMs?: number; limit?: number }) {
+    const since = input.sinceMs ?? this.deps.now() - 24 * 3_600_000;
+    return this.deps.store.results.history(input.target, input.check, since, input.limit ?? 2000);
+  }
+
+  async listAlerts(input: Parameters<KaavanService['listAlerts']>[0]) {
+    return this.deps.store.alerts.list(input);
+  }
+
+  async alertDetail(input: { id: number }) {
+    const alert = this.deps.store.alerts.get(input.id);
+    if (!alert) throw new KaavanError('not_found', `no alert with id ${input.id}`);
+    return { alert, events: this.deps.store.alerts.events(input.id) };
+  }
+
+  async acknowledgeAlert(input: { id: number; note?: string }) {
+    const alert = this.deps.alerts.acknowledge(input.id, input.note?.trim() || null);
+    this.audit('alert.acknowledge', `alert ${input.id}`, { note: input.note ?? null });
+    this.deps.engine.scheduleOverview(true);
+    return alert;
+  }
+
+  async resolveAlert(input: { id: number; note?: string }) {
+    const alert = this.deps.alerts.resolve(input.id, input.note?.trim() || null);
+    this.audit('alert.resolve', `alert ${input.id}`, { note: input.note ?? null });
+    this.deps.engine.scheduleOverview(true);
+    return alert;
+  }
+
+  async getConfig(): Promise<KaavanConfig> {
+    return structuredClone(this.deps.config.current);
+  }
+
+  async validateConfig(input: { config: unknown }): Promise<ValidationResult> {
+    const result = validateConfig(input.config);
+    return { ok: result.ok, issues: result.issues };
+  }
+
+  async replaceConfig(input: { config: unknown }): Promise<KaavanConfig> {
+    const result = validateConfig(input.config);
+    if (!result.ok) throw invalid('the configuration is not valid', result.issues);
+    const saved = await this.deps.config.update(() => result.value);
+    this.audit('config.replace', 'configuration', { targets: saved.targets?.length ?? 0 });
+    return saved;
+  }
+
+  async saveTarget(input: { originalName?: string; target: { name: string; tags?: string[] } }): Promise<KaavanConfig> {
+    const current = this.deps.config.current.targets ?? [];
+    const original = input.originalName ? current.find((t) => t.name === input.originalName) : undefined;
+    if (input.originalName && !original) throw new KaavanError('not_found', `no target named "${input.originalName}"`);
+    const candidate = { name: input.target.name, tags: input.target.tags ?? [], checks: original?.checks ?? [] };
+    const parsed = targetSchema.safeParse(candidate);
+    if (!parsed.success) {
+      throw invalid('the target is not valid', parsed.error.issues.map((i) => ({ path: formatPath(i.path), message: i.message })));
+    }
+    const name = parsed.data.name;
+    if (name !== input.originalName && current.some((t) => t.name === name)) {
+      throw invalid(`a target named "${name}" already exists`, [{ path: 'name', message: `a target named "${name}" already exists` }]);
+    }
+    const saved = await this.deps.config.update((draft) => {
+      draft.targets ??= [];
+      const next = { ...parsed.data, tags: parsed.data.tags?.length ? parsed.data.tags : undefined };
+      if (!next.tags) delete next.tags;
+      if (original) {
+        const index = draft.targets.findIndex((t) => t.name === input.originalName);
+        draft.targets[index] = next;
+      } else {
+        draft.targets.push(next);
+      }
+    });
+    if (original && input.originalName !== name) {
+      this.deps.store.results.renameTarget(input.originalName!, name);
+      this.deps.store.alerts.renameTarget(input.originalName!, name);
+    }
+    this.audit(original ? 'target.update' : 'target.add', name, original && input.originalName !== name ? { renamedFrom: input.originalName } : {});
+    return saved;
+  }
+
+  async removeTarget(input: { name: string }): Promise<KaavanConfig> {
+    if (!(this.deps.config.current.targets ?? []).some((t) => t.name === input.name)) {
+      throw new KaavanError('not_found', `no target named "${input.name}"`);
+    }
+    const saved = await this.deps.config.update((draft) => {
+      draft.targets = (draft.targets ?? []).filter((t) => t.name !== input.name);
+    });
+    this.audit('target.remove', input.name, {});
+    return saved;
+  }
+
+  async validateCheck(input: { check: unknown }): Promise<ValidationResult> {
+    const result = validateCheck(input.check);
+    return { ok: result.ok, issues: result.issues };
+  }
+
+  async saveCheck(input: { target: string; originalName?: string; check: unknown }): Promise<KaavanConfig> {
+    const target = (this.deps.config.current.targets ?? []).find((t) => t.name === input.target);
+    if (!target) throw new KaavanError('not_found', `no target named "${input.target}"`);
+    const result = validateCheck(input.check);
+    if (!result.ok) throw invalid('the check is not valid', result.issues);
+    const check: CheckConfig = result.value;
+    const checks = target.checks ?? [];
+    if (input.originalName && !checks.some((c) => c.name === input.originalName)) {
+      throw new KaavanError('not_found', `no check "${input.originalName}" in target "${input.target}"`);
+    }
+    if (check.name !== input.originalName && checks.some((c) => c.name === check.name)) {
+      const message = `a check named "${check.name}" already exists in "${input.target}"`;
+      throw invalid(message, [{ path: 'name', message }]);
+    }
+    const saved = await this.deps.config.update((draft) => {
+      const t = draft.targets!.find((x) => x.name === input.target)!;
+      t.checks ??= [];
+      if (input.originalName) t.checks[t.checks.findIndex((c) => c.name === input.originalName)] = check;
+      else t.checks.push(check);
+    });
+    this.audit(input.originalName ? 'check.update' : 'check.add', `${input.target} / ${check.name}`, { kind: check.kind });
+    return saved;
+  }
+
+  async removeCheck(input: { target: string; check: string }): Promise<KaavanConfig> {
+    const target = (this.deps.config.current.targets ?? []).find((t) => t.name === input.target);
+    if (!target?.checks?.some((c) => c.name === input.check)) {
+      throw new KaavanError('not_found', `no check "${input.check}" in target "${input.target}"`);
+    }
+    const saved = await this.deps.config.update((draft) => {
+      const t = draft.targets!.find((x) => x.name === input.target)!;
+      t.checks = (t.checks ?? []).filter((c) => c.name !== input.check);
+    });
+    this.audit('check.remove', `${input.target} / ${input.check}`, {});
+    return saved;
+  }
+
+  async updateSettings(input: Settings): Promise<KaavanConfig> {
+    const saved = await this.deps.config.update((draft) => {
+      draft.settings = { ...(draft.settings ?? {}), ...input };
+    });
+    this.audit('settings.update', 'settings', { ...input });
+    return saved;
+  }
+
+  async setPaused(input: { paused: boolean }): Promise<Overview> {
+    this.deps.engine.setPaused(input.paused);
+    this.audit(input.paused ? 'monitoring.pause' : 'monitoring.resume', 'monitoring', {});
+    return this.deps.engine.overview();
+  }
+
+  async runCheckNow(input: { target: string; check: string }): Promise<CheckResult> {
+    const result = await this.deps.engine.runNow(input.target, input.check);
+    this.audit('check.run', `${input.target} / ${input.check}`, { status: result.status });
+    return result;
+  }
+
+  async listSecrets(): Promise<SecretInfo[]> {
+    return this.deps.secrets.list();
+  }
+
+  async setSecret(input: { name: string; value: string }): Promise<SecretInfo> {
+    const info = await this.deps.secrets.set(input.name, input.value);
+    this.audit('secret.set', input.name, {});
+    return info;
+  }
+
+  async deleteSecret(input: { name: string }): Promise<{ deleted: boolean }> {
+    const deleted = await this.deps.secrets.delete(input.name);
+    this.audit('secret.delete', input.name, { deleted });
+    return { deleted };
+  }
+
+  async listAudit(input: { limit?: number }): Promise<AuditEntry[]> {
+    return this.deps.store.audit.list(input.limit ?? 200);
+  }
+
+  subscribe(listener: (event: KaavanEvent) => void): () => void {
+    return this.deps.events.subscribe(listener);
+  }
+
+  private audit(action: string, subject: string, detail: Record<string, unknown>): void {
+    this.deps.store.audit.record({ at: this.deps.now(), actor: 'user', action, subject, detail });
+  }
+}

@@ -1,0 +1,90 @@
+// Applies defaults to a validated document: what the engines actually run.
+import type { CheckConfig, KaavanConfig } from './schema.js';
+import { parseDuration } from './duration.js';
+import { getCheckKind } from '../checks/registry.js';
+import type { CheckKind } from '../checks/types.js';
+
+export const DEFAULTS = {
+  intervalMs: 60_000,
+  /** Timeout when none is given: 80 % of the interval, at most 10 s. */
+  maxDefaultTimeoutMs: 10_000,
+  retries: 1,
+  reminderEvery: 5,
+  concurrency: 16,
+  jitter: 0.1,
+  historyRetentionMs: 30 * 86_400_000,
+  weight: 1,
+  category: 'availability',
+} as const;
+
+export interface ResolvedSettings {
+  reminderEvery: number;
+  concurrency: number;
+  jitter: number;
+  historyRetentionMs: number;
+  notifications: boolean;
+  launchAtLogin: boolean;
+  paused: boolean;
+}
+
+export interface ResolvedCheck {
+  /** "target/check": unique across the document. */
+  id: string;
+  target: string;
+  name: string;
+  kind: CheckKind;
+  /** The check's config; the kind reads its own fields from it. */
+  params: CheckConfig;
+  enabled: boolean;
+  intervalMs: number;
+  timeoutMs: number;
+  retries: number;
+  weight: number;
+  category: string;
+  describe: string;
+}
+
+export function resolveSettings(config: KaavanConfig): ResolvedSettings {
+  const s = config.settings ?? {};
+  return {
+    reminderEvery: s.reminderEvery ?? DEFAULTS.reminderEvery,
+    concurrency: s.concurrency ?? DEFAULTS.concurrency,
+    jitter: s.jitter ?? DEFAULTS.jitter,
+    historyRetentionMs: s.historyRetention !== undefined ? parseDuration(s.historyRetention)! : DEFAULTS.historyRetentionMs,
+    notifications: s.notifications ?? true,
+    launchAtLogin: s.launchAtLogin ?? false,
+    paused: s.paused ?? false,
+  };
+}
+
+export function checkId(target: string, check: string): string {
+  return `${target}/${check}`;
+}
+
+export function resolveCheck(target: string, check: CheckConfig): ResolvedCheck {
+  const kind = getCheckKind(check.kind);
+  if (!kind) throw new Error(`unknown check kind "${check.kind}"`);
+  const intervalMs = check.interval !== undefined ? parseDuration(check.interval)! : DEFAULTS.intervalMs;
+  const timeoutMs =
+    check.timeout !== undefined
+      ? parseDuration(check.timeout)!
+      : Math.min(DEFAULTS.maxDefaultTimeoutMs, Math.floor(intervalMs * 0.8));
+  return {
+    id: checkId(target, check.name),
+    target,
+    name: check.name,
+    kind,
+    params: check,
+    enabled: check.enabled ?? true,
+    intervalMs,
+    timeoutMs,
+    retries: check.retries ?? DEFAULTS.retries,
+    weight: check.weight ?? DEFAULTS.weight,
+    category: check.category ?? DEFAULTS.category,
+    describe: kind.describe(check as never),
+  };
+}
+
+export function resolveChecks(config: KaavanConfig): ResolvedCheck[] {
+  return (config.targets ?? []).flatMap((t) => (t.checks ?? []).map((c) => resolveCheck(t.name, c)));
+}

@@ -1,0 +1,282 @@
+// The `kaavan` command line (DESIGN §4). `bin/kaavan.js` calls main() on the built bundle.
+import { parseArgs } from 'node:util';
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { FileConfigStore } from '../core/config/file-config-store.js';
+import { assertValidConfig, emptyConfig } from '../core/config/validate.js';
+import { resolveChecks } from '../core/config/resolve.js';
+import { runWithDeadline } from '../core/engine/scheduler.js';
+import { KaavanError } from '../core/api/errors.js';
+import { createKaavan } from '../core/kaavan.js';
+import { ConsoleChannel } from '../core/alerts/channels/console.js';
+import { createSecretStore } from '../core/secrets/secrets.js';
+import { KAAVAN_VERSION } from '../core/api/kaavan-service.js';
+import type { KaavanConfig } from '../core/config/schema.js';
+import type { ProbeStatus } from '../core/model.js';
+import { startHeadlessServer } from './server.js';
+import { defaultConfigFile, defaultDataDir } from './paths.js';
+
+export const EXIT = { ok: 0, degraded: 1, down: 2, invalidConfig: 3, failure: 1, internal: 4, usage: 64 } as const;
+
+const HELP = `kaavan ${KAAVAN_VERSION} — watch servers from your laptop
+
+Usage: kaavan <command> [options]
+
+Commands:
+  config validate            check the configuration; exit 3 listing each error by field path
+  check --once               run every enabled check once; exit 0 all up, 1 some degraded, 2 some down
+  serve [--port N]           run the engines and the dashboard on 127.0.0.1 (prints the URL with its token)
+  secret set NAME            store a secret in the OS keychain (value read from stdin)
+  secret delete NAME         remove a secret from the keychain
+  secret list                list secret names and where each comes from (never values)
+
+Options (every command):
+  --config FILE   YAML or JSON configuration (default: $KAAVAN_CONFIG or <data>/config.yaml)
+  --data DIR      data folder for history (default: $KAAVAN_DATA or the OS app-data folder)
+  --json          machine-readable output on stdout (and nothing else there)
+  -h, --help      this help
+  -v, --version   print the version
+`;
+
+export interface CliIo {
+  stdout: (text: string) => void;
+  stderr: (text: string) => void;
+  readStdin: () => Promise<string>;
+  env: NodeJS.ProcessEnv;
+  /** Folder of the built dashboard, when there is one. */
+  staticDir?: string | null;
+  /** Resolves when the process is asked to stop (serve waits on it). */
+  waitForStop?: () => Promise<void>;
+}
+
+class UsageError extends Error {}
+
+function defaultIo(): CliIo {
+  return {
+    stdout: (t) => process.stdout.write(t),
+    stderr: (t) => process.stderr.write(t),
+    env: process.env,
+    readStdin: async () => {
+      if (process.stdin.isTTY) process.stderr.write('Value (end with Enter, then Ctrl+D): ');
+      const chunks: Buffer[] = [];
+      for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+      return Buffer.concat(chunks).toString('utf8');
+    },
+    // Installed only by `serve`: a SIGINT listener would stop Ctrl+C from ending other commands.
+    waitForStop: () =>
+      new Promise<void>((r) => {
+        process.once('SIGINT', () => r());
+        process.once('SIGTERM', () => r());
+      }),
+  };
+}
+
+export async function main(argv: string[], partialIo: Partial<CliIo> = {}): Promise<number> {
+  const io: CliIo = { ...defaultIo(), ...partialIo };
+  let json = argv.includes('--json');
+  try {
+    const { values, positionals } = parseArgs({
+      args: argv,
+      allowPositionals: true,
+      strict: true,
+      options: {
+        config: { type: 'string' },
+        data: { type: 'string' },
+        json: { type: 'boolean' },
+        once: { type: 'boolean' },
+        port: { type: 'string' },
+        help: { type: 'boolean', short: 'h' },
+        version: { type: 'boolean', short: 'v' },
+      },
+    });
+    json = values.json ?? false;
+    if (values.version) {
+      io.stdout(json ? `${JSON.stringify({ version: KAAVAN_VERSION })}\n` : `${KAAVAN_VERSION}\n`);
+      return EXIT.ok;
+    }
+    if (values.help || positionals.length === 0) {
+      io.stdout(HELP);
+      return positionals.length === 0 && !values.help ? EXIT.usage : EXIT.ok;
+    }
+    const dataDir = resolve(values.data ?? defaultDataDir(io.env));
+    const configFile = resolve(values.config ?? defaultConfigFile(dataDir, io.env));
+    const ctx = { io, json, dataDir, configFile };
+    const [command, sub, ...rest] = positionals;
+
+    switch (command) {
+      case 'config':
+        if (sub !== 'validate') throw new UsageError(`unknown command "config ${sub ?? ''}"; try "kaavan config validate"`);
+        return await configValidate(ctx);
+      case 'check':
+        if (!values.once) throw new UsageError('"kaavan check" needs --once (continuous checking is "kaavan serve")');
+        return await checkOnce(ctx);
+      case 'serve': {
+        const port = values.port === undefined ? 0 : Number(values.port);
+        if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`--port must be 0..65535, got "${values.port}"`);
+        return await serve(ctx, port);
+      }
+      case 'secret':
+        return await secretCommand(ctx, sub, rest);
+      default:
+        throw new UsageError(`unknown command "${command}"; run "kaavan --help"`);
+    }
+  } catch (error) {
+    if (error instanceof UsageError || (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
+      io.stderr(`kaavan: ${(error as Error).message}\n`);
+      return EXIT.usage;
+    }
+    if (error instanceof KaavanError && error.code === 'invalid_input' && error.issues) {
+      io.stderr(`kaavan: ${error.message}\n`);
+      return EXIT.invalidConfig;
+    }
+    io.stderr(`kaavan: ${error instanceof Error ? error.message : String(error)}\n`);
+    return EXIT.failure;
+  }
+}
+
+interface Ctx {
+  io: CliIo;
+  json: boolean;
+  dataDir: string;
+  configFile: string;
+}
+
+async function loadConfig(ctx: Ctx, mustExist: boolean): Promise<KaavanConfig> {
+  const raw = await new FileConfigStore(ctx.configFile).load();
+  if (raw === null) {
+    if (mustExist) throw new KaavanError('not_found', `no configuration at ${ctx.configFile} (pass --config FILE)`);
+    return emptyConfig();
+  }
+  return assertValidConfig(raw, ctx.configFile);
+}
+
+async function configValidate(ctx: Ctx): Promise<number> {
+  try {
+    const config = await loadConfig(ctx, true);
+    const checks = resolveChecks(config);
+    const targets = config.targets?.length ?? 0;
+    if (ctx.json) ctx.io.stdout(`${JSON.stringify({ valid: true, file: ctx.configFile, targets, checks: checks.length, issues: [] })}\n`);
+    else ctx.io.stdout(`${ctx.configFile}: valid (${targets} target${targets === 1 ? '' : 's'}, ${checks.length} check${checks.length === 1 ? '' : 's'})\n`);
+    return EXIT.ok;
+  } catch (error) {
+    if (error instanceof KaavanError && error.issues) {
+      if (ctx.json) ctx.io.stdout(`${JSON.stringify({ valid: false, file: ctx.configFile, issues: error.issues })}\n`);
+      ctx.io.stderr(`${error.issues.map((i) => `${ctx.configFile}: ${i.path}: ${i.message}`).join('\n')}\n`);
+      return EXIT.invalidConfig;
+    }
+    throw error;
+  }
+}
+
+interface OnceRow {
+  target: string;
+  check: string;
+  kind: string;
+  status: ProbeStatus;
+  latencyMs: number | null;
+  message: string;
+}
+
+async function checkOnce(ctx: Ctx): Promise<number> {
+  const config = await loadConfig(ctx, true);
+  const checks = resolveChecks(config).filter((c) => c.enabled);
+  const concurrency = config.settings?.concurrency ?? 16;
+  const rows: OnceRow[] = new Array(checks.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < checks.length) {
+      const index = next++;
+      const check = checks[index]!;
+      const outcome = await runWithDeadline(
+        (signal) => check.kind.probe(check.params as never, { signal, timeoutMs: check.timeoutMs }),
+        check.timeoutMs,
+      );
+      rows[index] = { target: check.target, check: check.name, kind: check.kind.kind, status: outcome.status, latencyMs: outcome.latencyMs, message: outcome.message };
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(concurrency, checks.length) }, worker));
+
+  if (ctx.json) ctx.io.stdout(`${JSON.stringify(rows)}\n`);
+  else ctx.io.stdout(rows.length ? formatTable(rows) : 'No enabled checks in the configuration.\n');
+  if (rows.some((r) => r.status === 'down')) return EXIT.down;
+  if (rows.some((r) => r.status === 'degraded')) return EXIT.degraded;
+  return EXIT.ok;
+}
+
+function formatTable(rows: OnceRow[]): string {
+  const header = ['TARGET', 'CHECK', 'KIND', 'STATUS', 'LATENCY', 'MESSAGE'];
+  const body = rows.map((r) => [r.target, r.check, r.kind, r.status.toUpperCase(), r.latencyMs === null ? '-' : `${Math.round(r.latencyMs)} ms`, r.message]);
+  const widths = header.map((h, i) => Math.max(h.length, ...body.map((row) => row[i]!.length)));
+  const line = (cells: string[]) => cells.map((c, i) => (i === cells.length - 1 ? c : c.padEnd(widths[i]!))).join('  ');
+  return `${[line(header), ...body.map(line)].join('\n')}\n`;
+}
+
+async function serve(ctx: Ctx, port: number): Promise<number> {
+  const runtime = await createKaavan({
+    configStore: new FileConfigStore(ctx.configFile),
+    dataDir: ctx.dataDir,
+    mode: 'headless',
+    channels: [new ConsoleChannel((line) => ctx.io.stderr(`${line}\n`))],
+  });
+  const staticDir = ctx.io.staticDir && existsSync(resolve(ctx.io.staticDir, 'index.html')) ? ctx.io.staticDir : null;
+  let server;
+  try {
+    server = await startHeadlessServer({ service: runtime.service, port, staticDir, token: ctx.io.env.KAAVAN_TOKEN || undefined });
+  } catch (error) {
+    await runtime.stop();
+    throw error;
+  }
+  await runtime.start();
+  const overview = await runtime.service.overview();
+  const checks = overview.targets.reduce((n, t) => n + t.checks.length, 0);
+  if (ctx.json) {
+    ctx.io.stdout(`${JSON.stringify({ url: server.dashboardUrl, apiUrl: server.url, port: server.port, token: server.token, config: ctx.configFile, dataDir: ctx.dataDir })}\n`);
+  } else {
+    ctx.io.stdout(
+      `Kaavan ${KAAVAN_VERSION} is watching ${checks} check${checks === 1 ? '' : 's'} on ${overview.targets.length} target${overview.targets.length === 1 ? '' : 's'}.\n` +
+        `Config: ${ctx.configFile}\nData:   ${ctx.dataDir}\n` +
+        `Dashboard: ${server.dashboardUrl}\n` +
+        (staticDir ? '' : '(the dashboard is not built: run "npm run build"; the API is up)\n') +
+        'Press Ctrl+C to stop.\n',
+    );
+  }
+  await (ctx.io.waitForStop?.() ?? new Promise<void>(() => undefined));
+  await server.close();
+  await runtime.stop();
+  return EXIT.ok;
+}
+
+async function secretCommand(ctx: Ctx, sub: string | undefined, rest: string[]): Promise<number> {
+  const secrets = createSecretStore();
+  switch (sub) {
+    case 'set': {
+      const name = requireName(rest, 'set');
+      const raw = await ctx.io.readStdin();
+      // One trailing newline comes from `echo` or the Enter key; it is not part of the value.
+      const value = raw.replace(/\r?\n$/, '');
+      if (value === '') throw new UsageError('no value on stdin (e.g. printf %s "$VALUE" | kaavan secret set NAME)');
+      const info = await secrets.set(name, value);
+      ctx.io.stdout(ctx.json ? `${JSON.stringify(info)}\n` : `Stored secret "${name}" in the ${info.source}.\n`);
+      return EXIT.ok;
+    }
+    case 'delete': {
+      const name = requireName(rest, 'delete');
+      const deleted = await secrets.delete(name);
+      ctx.io.stdout(ctx.json ? `${JSON.stringify({ name, deleted })}\n` : deleted ? `Deleted secret "${name}".\n` : `No secret "${name}" in the keychain.\n`);
+      return deleted ? EXIT.ok : EXIT.failure;
+    }
+    case 'list': {
+      const list = await secrets.list();
+      if (ctx.json) ctx.io.stdout(`${JSON.stringify(list)}\n`);
+      else ctx.io.stdout(list.length ? `${list.map((s) => `${s.name}\t${s.source}`).join('\n')}\n` : 'No secrets.\n');
+      return EXIT.ok;
+    }
+    default:
+      throw new UsageError(`unknown command "secret ${sub ?? ''}"; use set NAME, delete NAME or list`);
+  }
+}
+
+function requireName(rest: string[], verb: string): string {
+  if (rest.length !== 1) throw new UsageError(`usage: kaavan secret ${verb} NAME`);
+  return rest[0]!;
+}
