@@ -6,7 +6,7 @@ import { MonitorEngine } from './engine/monitor-engine.js';
 import { AlertManager } from './alerts/alert-manager.js';
 import { Notifier } from './alerts/notifier.js';
 import { EventHub, KaavanServiceImpl } from './api/kaavan-service.js';
-import { createSecretStore } from './secrets/secrets.js';
+import { createSecretStore, type SecretStore } from './secrets/secrets.js';
 
 export async function createKaavan(options: KaavanOptions): Promise<KaavanRuntime> {
   const now = options.now ?? Date.now;
@@ -45,7 +45,7 @@ export async function createKaavan(options: KaavanOptions): Promise<KaavanRuntim
     engine,
     alerts,
     store,
-    secrets: options.secrets ?? createSecretStore(),
+    secrets: options.secrets ?? lazySecretStore(),
     events,
     now,
   });
@@ -64,5 +64,17 @@ export async function createKaavan(options: KaavanOptions): Promise<KaavanRuntim
       notifier.stop();
       store.close();
     },
+  };
+}
+
+/** Opens the keychain on first use, so a machine without one can still monitor. */
+function lazySecretStore(): SecretStore {
+  let store: SecretStore | null = null;
+  const open = () => (store ??= createSecretStore());
+  return {
+    get: (name) => open().get(name),
+    set: (name, value) => open().set(name, value),
+    delete: (name) => open().delete(name),
+    list: () => open().list(),
   };
 }

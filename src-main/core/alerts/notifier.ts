@@ -13,6 +13,8 @@ export interface NotifierOptions {
   now?: () => number;
   /** Reports delivery failures (logged by the caller). */
   onError?: (channel: string, error: unknown) => void;
+  /** Delays between attempts (tests shorten them). */
+  backoffMs?: number[];
 }
 
 export class Notifier {
@@ -41,15 +43,22 @@ export class Notifier {
     this.kick();
   }
 
-  /** Delivers everything due now; resolves when done (tests and shutdown await it). */
+  /**
+   * Delivers everything due now; resolves when done (tests and shutdown await it). Calls queue
+   * behind a drain in progress, so a notice written during its last step is not left waiting.
+   */
   flush(): Promise<void> {
-    if (!this.draining) {
-      this.draining = this.drain().finally(() => {
-        this.draining = null;
-        this.armTimer();
+    const run: Promise<void> = (this.draining ?? Promise.resolve())
+      .then(() => this.drain())
+      .catch((error: unknown) => this.options.onError?.('outbox', error))
+      .finally(() => {
+        if (this.draining === run) {
+          this.draining = null;
+          this.armTimer();
+        }
       });
-    }
-    return this.draining;
+    this.draining = run;
+    return run;
   }
 
   start(): void {
@@ -80,7 +89,7 @@ export class Notifier {
           await channel.deliver(item.notice);
           this.options.outbox.markDelivered(item.id, this.now());
         } catch (error) {
-          const delay = BACKOFF_MS[item.attempts];
+          const delay = (this.options.backoffMs ?? BACKOFF_MS)[item.attempts];
           const message = error instanceof Error ? error.message : String(error);
           this.options.outbox.markFailed(item.id, message, delay === undefined ? null : this.now() + delay, this.now());
           this.options.onError?.(item.channel, error);

@@ -20,5 +20,5 @@ export const nameField = z
   .trim()
   .min(1, 'must not be empty')
   .max(64, 'must be at most 64 characters')
-  .regex(/^[^/\n\r\t]+$/, 'must not contain "/" or control characters');
+  .regex(/^[^/\n\r\t]*$/, 'must not contain "/" or control characters');
 

@@ -1,0 +1,122 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { createServer, type Server } from 'node:http';
+import { createServer as createTcpServer, type Socket } from 'node:net';
+import type { AddressInfo } from 'node:net';
+import { Scheduler, runWithDeadline } from '../../../src-main/core/engine/scheduler.js';
+import { httpCheck } from '../../../src-main/core/checks/kinds/http.js';
+import type { ProbeOutcome } from '../../../src-main/core/model.js';
+
+const cleanups: Array<() => Promise<void> | void> = [];
+afterEach(async () => {
+  for (const c of cleanups.splice(0).reverse()) await c();
+});
+
+async function listen(server: Server | ReturnType<typeof createTcpServer>): Promise<number> {
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  return (server.address() as AddressInfo).port;
+}
+
+describe('scheduler', () => {
+  it('one hanging endpoint does not delay 50 healthy ones (real HTTP, concurrency 8)', async () => {
+    const healthy = createServer((_req, res) => res.end('ok'));
+    const healthyPort = await listen(healthy);
+    const sockets = new Set<Socket>();
+    // Accepts connections and never answers.
+    const hanging = createTcpServer((socket) => sockets.add(socket));
+    const hangingPort = await listen(hanging);
+    cleanups.push(() => new Promise<void>((r) => healthy.close(() => r())));
+    cleanups.push(() => {
+      for (const s of sockets) s.destroy();
+      return new Promise<void>((r) => hanging.close(() => r()));
+    });
+    healthy.closeAllConnections?.();
+
+    const started = Date.now();
+    const firstOutcome = new Map<string, { at: number; outcome: ProbeOutcome }>();
+    const scheduler = new Scheduler({
+      concurrency: 8,
+      jitter: 0,
+      random: () => 0,
+      onOutcome: (id, outcome) => {
+        if (!firstOutcome.has(id)) firstOutcome.set(id, { at: Date.now() - started, outcome });
+      },
+    });
+    cleanups.push(() => scheduler.stop());
+    const job = (id: string, port: number, timeoutMs: number) => ({
+      id,
+      intervalMs: 60_000,
+      timeoutMs,
+      probe: (signal: AbortSignal) => httpCheck.probe({ url: `http://127.0.0.1:${port}/` }, { signal, timeoutMs }),
+    });
+    scheduler.upsert(job('hanging', hangingPort, 4000));
+    for (let i = 0; i < 50; i++) scheduler.upsert(job(`healthy-${i}`, healthyPort, 4000));
+    scheduler.start();
+
+    const deadline = Date.now() + 10_000;
+    while (firstOutcome.size < 51 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+
+    const healthyTimes = [...firstOutcome].filter(([id]) => id.startsWith('healthy')).map(([, v]) => v);
+    expect(healthyTimes).toHaveLength(50);
+    expect(healthyTimes.every((v) => v.outcome.status === 'up')).toBe(true);
+    // All 50 finish long before the hanging probe's 4 s timeout.
+    expect(Math.max(...healthyTimes.map((v) => v.at))).toBeLessThan(2000);
+    const hung = firstOutcome.get('hanging')!;
+    expect(hung.outcome.status).toBe('down');
+    expect(hung.outcome.message).toMatch(/timed out/);
+    expect(hung.at).toBeGreaterThanOrEqual(3900);
+  });
+
+  it('cuts off a probe that ignores its abort signal at the deadline', async () => {
+    const t0 = Date.now();
+    const outcome = await runWithDeadline(() => new Promise<ProbeOutcome>(() => undefined), 300, 100);
+    expect(outcome).toMatchObject({ status: 'down', message: 'timed out after 300 ms' });
+    expect(Date.now() - t0).toBeLessThan(1000);
+  });
+
+  it('turns a throwing probe into a DOWN outcome', async () => {
+    const outcome = await runWithDeadline(async () => {
+      throw new Error('kind blew up');
+    }, 1000);
+    expect(outcome).toEqual({ status: 'down', latencyMs: null, message: 'check failed: kind blew up' });
+  });
+
+  it('runs each job again after its interval and never overlaps runs of one job', async () => {
+    let running = 0;
+    let maxRunning = 0;
+    const runs: number[] = [];
+    const t0 = Date.now();
+    const scheduler = new Scheduler({ concurrency: 4, jitter: 0, random: () => 0, onOutcome: () => runs.push(Date.now() - t0) });
+    cleanups.push(() => scheduler.stop());
+    scheduler.upsert({
+      id: 'slow',
+      intervalMs: 1000,
+      timeoutMs: 5000,
+      probe: async () => {
+        running++;
+        maxRunning = Math.max(maxRunning, running);
+        await new Promise((r) => setTimeout(r, 1300));
+        running--;
+        return { status: 'up', latencyMs: 1300, message: 'ok' };
+      },
+    });
+    scheduler.start();
+    await new Promise((r) => setTimeout(r, 3000));
+    expect(maxRunning).toBe(1);
+    expect(runs.length).toBe(2);
+  });
+
+  it('pause stops new runs; remove drops a job', async () => {
+    let count = 0;
+    const scheduler = new Scheduler({ concurrency: 2, jitter: 0, random: () => 0, onOutcome: () => count++ });
+    cleanups.push(() => scheduler.stop());
+    scheduler.upsert({ id: 'a', intervalMs: 1000, timeoutMs: 500, probe: async () => ({ status: 'up', latencyMs: 1, message: 'ok' }) });
+    scheduler.start();
+    await new Promise((r) => setTimeout(r, 100));
+    expect(count).toBe(1);
+    scheduler.pause();
+    await new Promise((r) => setTimeout(r, 1200));
+    expect(count).toBe(1);
+    scheduler.remove('a');
+    expect(scheduler.size).toBe(0);
+  });
+});
