@@ -73,7 +73,6 @@ function defaultIo(): CliIo {
 
 export async function main(argv: string[], partialIo: Partial<CliIo> = {}): Promise<number> {
   const io: CliIo = { ...defaultIo(), ...partialIo };
-  let json = argv.includes('--json');
   try {
     const { values, positionals } = parseArgs({
       args: argv,
@@ -89,7 +88,7 @@ export async function main(argv: string[], partialIo: Partial<CliIo> = {}): Prom
         version: { type: 'boolean', short: 'v' },
       },
     });
-    json = values.json ?? false;
+    const json = values.json ?? false;
     if (values.version) {
       io.stdout(json ? `${JSON.stringify({ version: KAAVAN_VERSION })}\n` : `${KAAVAN_VERSION}\n`);
       return EXIT.ok;

@@ -202,7 +202,7 @@ async function readJsonBody(req: IncomingMessage): Promise<unknown> {
   try {
     return JSON.parse(text) as unknown;
   } catch (error) {
-    throw new Error(`request body is not valid JSON: ${(error as Error).message}`);
+    throw new Error(`request body is not valid JSON: ${(error as Error).message}`, { cause: error });
   }
 }
 

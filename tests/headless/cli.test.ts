@@ -1,0 +1,172 @@
+// The `kaavan` command as a user runs it: the built bin against real servers on 127.0.0.1.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { spawn, spawnSync } from 'node:child_process';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+
+const BIN = resolve('bin/kaavan.js');
+let dir: string;
+let upPort: number;
+let slowPort: number;
+let deadPort: number;
+const servers: Server[] = [];
+
+async function listen(handler: (req: IncomingMessage, res: ServerResponse) => void): Promise<number> {
+  const server = createServer(handler);
+  servers.push(server);
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  return (server.address() as AddressInfo).port;
+}
+
+beforeAll(async () => {
+  if (!existsSync(resolve('out/main/cli.js'))) throw new Error('the CLI is not built: run "npm run build" before these tests');
+  dir = mkdtempSync(join(tmpdir(), 'kaavan-cli-'));
+  upPort = await listen((_q, r) => r.end('healthy'));
+  slowPort = await listen((_q, r) => setTimeout(() => r.end('healthy'), 300));
+  deadPort = await listen(() => undefined);
+  const dead = servers.pop()!;
+  dead.close();
+});
+
+afterAll(async () => {
+  for (const s of servers) {
+    s.closeAllConnections?.();
+    await new Promise((r) => s.close(r));
+  }
+  rmSync(dir, { recursive: true, force: true });
+});
+
+function config(name: string, checks: string): string {
+  const file = join(dir, name);
+  writeFileSync(file, `version: 1\ntargets:\n  - name: web1\n    checks:\n${checks}`);
+  return file;
+}
+
+function kaavan(args: string[], input?: string) {
+  const r = spawnSync(process.execPath, [BIN, ...args, '--data', join(dir, 'data')], { encoding: 'utf8', input, timeout: 30_000 });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+const up = (port: number) => `      - { name: home, kind: http, url: "http://127.0.0.1:${port}/", timeout: 2s }\n`;
+
+describe('kaavan config validate', () => {
+  it('exits 0 for a valid file and says what it holds', () => {
+    const file = config('ok.yaml', up(upPort));
+    const r = kaavan(['config', 'validate', '--config', file]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toBe(`${file}: valid (1 target, 1 check)\n`);
+  });
+
+  it('exits 3 and names each bad field', () => {
+    const file = config('bad.yaml', '      - { name: home, kind: http, url: "nope", interval: soon }\n      - { name: db, kind: tcp, host: h, port: 99999 }\n');
+    const r = kaavan(['config', 'validate', '--config', file]);
+    expect(r.code).toBe(3);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toContain(`${file}: targets.0.checks.0.url:`);
+    expect(r.stderr).toContain(`${file}: targets.0.checks.0.interval: "soon" is not a duration`);
+    expect(r.stderr).toContain(`${file}: targets.0.checks.1.port:`);
+    const j = kaavan(['config', 'validate', '--config', file, '--json']);
+    expect(j.code).toBe(3);
+    const out = JSON.parse(j.stdout);
+    expect(out.valid).toBe(false);
+    expect(out.issues.map((i: { path: string }) => i.path)).toEqual(['targets.0.checks.0.url', 'targets.0.checks.0.interval', 'targets.0.checks.1.port']);
+  });
+
+  it('reports YAML syntax errors with a position, and a missing file clearly', () => {
+    const file = join(dir, 'syntax.yaml');
+    writeFileSync(file, 'version: 1\ntargets: [\n');
+    const r = kaavan(['config', 'validate', '--config', file]);
+    expect(r.code).toBe(3);
+    expect(r.stderr).toMatch(/\(syntax\): invalid YAML at line \d+, column \d+/);
+    const missing = kaavan(['config', 'validate', '--config', join(dir, 'nope.yaml')]);
+    expect(missing.code).toBe(1);
+    expect(missing.stderr).toContain('no configuration at');
+  });
+
+  it('accepts JSON configs', () => {
+    const file = join(dir, 'k.json');
+    writeFileSync(file, JSON.stringify({ version: 1, targets: [{ name: 'a', checks: [{ name: 'p', kind: 'tcp', host: '127.0.0.1', port: upPort }] }] }));
+    expect(kaavan(['config', 'validate', '--config', file]).code).toBe(0);
+  });
+});
+
+describe('kaavan check --once', () => {
+  it('prints only JSON with --json and exits 0 when all are up', () => {
+    const file = config('up.yaml', up(upPort) + `      - { name: port, kind: tcp, host: 127.0.0.1, port: ${upPort} }\n`);
+    const r = kaavan(['check', '--once', '--json', '--config', file]);
+    expect(r.code).toBe(0);
+    const rows = JSON.parse(r.stdout);
+    expect(rows).toEqual([
+      { target: 'web1', check: 'home', kind: 'http', status: 'up', latencyMs: expect.any(Number), message: expect.stringContaining('HTTP 200') },
+      { target: 'web1', check: 'port', kind: 'tcp', status: 'up', latencyMs: expect.any(Number), message: expect.any(String) },
+    ]);
+  });
+
+  it('exits 1 when something is degraded', () => {
+    const file = config('slow.yaml', up(upPort) + `      - { name: slow, kind: http, url: "http://127.0.0.1:${slowPort}/", expect: { maxLatency: 100ms } }\n`);
+    const r = kaavan(['check', '--once', '--json', '--config', file]);
+    expect(r.code).toBe(1);
+    expect(JSON.parse(r.stdout)[1]).toMatchObject({ check: 'slow', status: 'degraded' });
+  });
+
+  it('exits 2 when something is down, and prints a readable table without --json', () => {
+    const file = config('down.yaml', up(upPort) + `      - { name: dead, kind: http, url: "http://127.0.0.1:${deadPort}/" }\n`);
+    const r = kaavan(['check', '--once', '--config', file]);
+    expect(r.code).toBe(2);
+    const lines = r.stdout.trim().split('\n');
+    expect(lines[0]).toMatch(/^TARGET\s+CHECK\s+KIND\s+STATUS\s+LATENCY\s+MESSAGE$/);
+    expect(lines[2]).toMatch(/^web1\s+dead\s+http\s+DOWN\s+-\s+.*refused/i);
+  });
+
+  it('skips disabled checks and exits 3 on an invalid config', () => {
+    const file = config('disabled.yaml', up(upPort) + `      - { name: dead, kind: http, enabled: false, url: "http://127.0.0.1:${deadPort}/" }\n`);
+    const r = kaavan(['check', '--once', '--json', '--config', file]);
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.stdout)).toHaveLength(1);
+    expect(kaavan(['check', '--once', '--config', config('inv.yaml', '      - { name: x, kind: nope }\n')]).code).toBe(3);
+  });
+});
+
+describe('kaavan usage', () => {
+  it('exits 64 on unknown commands and flags, with the reason on stderr', () => {
+    const r = kaavan(['frobnicate']);
+    expect(r.code).toBe(64);
+    expect(r.stderr).toContain('unknown command "frobnicate"');
+    expect(kaavan(['check', '--bogus']).code).toBe(64);
+    expect(kaavan(['check']).stderr).toContain('needs --once');
+  });
+});
+
+describe('kaavan serve', () => {
+  it('binds 127.0.0.1, prints the URL with a token, and rejects requests without it', async () => {
+    const file = config('serve.yaml', up(upPort));
+    const child = spawn(process.execPath, [BIN, 'serve', '--json', '--port', '0', '--config', file, '--data', join(dir, 'serve-data')], { stdio: ['ignore', 'pipe', 'pipe'] });
+    try {
+      const line = await new Promise<string>((resolveLine, reject) => {
+        let buf = '';
+        child.stdout.on('data', (c) => {
+          buf += c;
+          if (buf.includes('\n')) resolveLine(buf.split('\n')[0]!);
+        });
+        child.on('exit', (code) => reject(new Error(`serve exited early with ${code}`)));
+      });
+      const info = JSON.parse(line) as { url: string; apiUrl: string; token: string; port: number };
+      expect(info.apiUrl).toBe(`http://127.0.0.1:${info.port}`);
+      expect(info.url).toBe(`${info.apiUrl}/#token=${info.token}`);
+      const denied = await fetch(`${info.apiUrl}/api/rpc/overview`, { method: 'POST' });
+      expect(denied.status).toBe(401);
+      const allowed = await fetch(`${info.apiUrl}/api/rpc/overview`, { method: 'POST', headers: { authorization: `Bearer ${info.token}` } });
+      expect(allowed.status).toBe(200);
+      const dashboard = await fetch(`${info.apiUrl}/`);
+      expect(dashboard.status).toBe(200);
+      expect(await dashboard.text()).toContain('<div id="root">');
+    } finally {
+      const exited = new Promise<number | null>((r) => child.on('exit', (code) => r(code)));
+      child.kill('SIGTERM');
+      expect(await exited).toBe(0);
+    }
+  });
+});
