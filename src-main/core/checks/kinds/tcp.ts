@@ -1,17 +1,99 @@
+// The tcp check: opens a TCP connection to host:port and closes it again. Up when the connection is
+// accepted ("connected in 3 ms"), degraded when that took longer than expect.maxLatency, down when
+// the port is closed, the host does not resolve or the deadline passes.
+import net from 'node:net';
 import { z } from 'zod';
 import { defineCheckKind } from '../types.js';
 import { durationField } from '../../config/fields.js';
+import { parseDuration } from '../../config/duration.js';
+import type { ProbeOutcome } from '../../model.js';
+import { describeNetError, formatMs, startDeadline } from '../probe-support.js';
+
+/** A host name or an IP address: no scheme, no path, no port (IPv6 literals may be bracketed). */
+export const hostField = z
+  .string()
+  .trim()
+  .min(1, 'must not be empty')
+  .max(253, 'must be at most 253 characters')
+  .refine((value) => {
+    const bare = value.startsWith('[') && value.endsWith(']') ? value.slice(1, -1) : value;
+    if (net.isIP(bare)) return true;
+    return /^[A-Za-z0-9_]([A-Za-z0-9_.-]*[A-Za-z0-9_.])?$/.test(bare) && !bare.includes('..');
+  }, 'must be a host name or IP address, without scheme, path or port (e.g. "db.example.com"; the port goes in "port")');
 
 export const tcpParamsShape = {
-  host: z.string().trim().min(1),
-  port: z.number().int().min(1).max(65535),
+  host: hostField,
+  port: z.number({ error: 'must be a port number (1-65535)' }).int('must be a whole number').min(1, 'must be at least 1').max(65535, 'must be at most 65535'),
   expect: z.strictObject({ maxLatency: durationField().optional() }).optional(),
 };
+
+type TcpParams = z.infer<z.ZodObject<typeof tcpParamsShape>>;
+
+function bareHost(host: string): string {
+  const trimmed = host.trim();
+  return trimmed.startsWith('[') && trimmed.endsWith(']') ? trimmed.slice(1, -1) : trimmed;
+}
+
+function hostPort(host: string, port: number): string {
+  return `${host.includes(':') ? `[${host}]` : host}:${port}`;
+}
+
+export async function probeTcp(params: TcpParams, ctx: { signal: AbortSignal; timeoutMs: number }): Promise<ProbeOutcome> {
+  const host = bareHost(params.host);
+  const port = params.port;
+  const where = hostPort(host, port);
+  const maxLatencyMs = params.expect?.maxLatency !== undefined ? parseDuration(params.expect.maxLatency) : null;
+  const deadline = startDeadline(ctx);
+  let socket: net.Socket | undefined;
+  let phase = net.isIP(host) ? `connecting to ${where}` : `resolving ${host}`;
+  try {
+    if (deadline.signal.aborted) return { status: 'down', latencyMs: null, message: deadline.abortMessage(phase) };
+    const latencyMs = await new Promise<number>((resolve, reject) => {
+      const s = net.connect({ host, port });
+      socket = s;
+      const onAbort = () => s.destroy();
+      deadline.signal.addEventListener('abort', onAbort, { once: true });
+      const done = () => deadline.signal.removeEventListener('abort', onAbort);
+      s.once('lookup', (error) => {
+        if (!error) phase = `connecting to ${where}`;
+      });
+      s.once('connect', () => {
+        done();
+        resolve(deadline.elapsed());
+      });
+      s.once('error', (error) => {
+        done();
+        reject(error);
+      });
+      s.once('close', () => {
+        done();
+        // Destroyed by the deadline before connecting (no 'error' is emitted for a plain destroy).
+        reject(new Error('closed'));
+      });
+    });
+    const rounded = Math.round(latencyMs);
+    if (maxLatencyMs !== null && latencyMs > maxLatencyMs)
+      return { status: 'degraded', latencyMs: rounded, message: `connected in ${formatMs(rounded)} (slower than ${formatMs(maxLatencyMs)})` };
+    return { status: 'up', latencyMs: rounded, message: `connected in ${formatMs(rounded)}` };
+  } catch (error) {
+    if (deadline.signal.aborted) return { status: 'down', latencyMs: null, message: deadline.abortMessage(phase) };
+    return { status: 'down', latencyMs: null, message: describeNetError(error, { host, port }) };
+  } finally {
+    deadline.dispose();
+    socket?.destroy();
+  }
+}
 
 export const tcpCheck = defineCheckKind({
   kind: 'tcp',
   title: 'TCP port',
   paramsShape: tcpParamsShape,
-  describe: (p) => `${p.host}:${p.port}`,
-  probe: async () => ({ status: 'down', latencyMs: null, message: 'not implemented yet' }),
+  describe: (p) => hostPort(bareHost(p.host), p.port),
+  probe: async (params, ctx) => {
+    try {
+      return await probeTcp(params, ctx);
+    } catch (error) {
+      return { status: 'down', latencyMs: null, message: `check failed: ${error instanceof Error ? error.message : String(error)}` };
+    }
+  },
 });
