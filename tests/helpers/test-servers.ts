@@ -339,8 +339,9 @@ export async function startBlackholeServer(lifetimeMs = 120_000): Promise<Blackh
     child.once('exit', (code) => reject(new Error(`blackhole server exited early (${code})`)));
   });
   const fillers: net.Socket[] = [];
+  let hanging = false;
   // Fill the accept queue until one more connect stays pending.
-  for (let i = 0; i < 16; i++) {
+  for (let i = 0; i < 16 && !hanging; i++) {
     const socket = net.connect(port, LOOPBACK);
     socket.on('error', () => {});
     fillers.push(socket);
@@ -348,7 +349,12 @@ export async function startBlackholeServer(lifetimeMs = 120_000): Promise<Blackh
       once(socket, 'connect').then(() => true),
       new Promise<boolean>((r) => setTimeout(() => r(false), 300)),
     ]);
-    if (!connected) break;
+    if (!connected) hanging = true;
+  }
+  if (!hanging) {
+    for (const s of fillers) s.destroy();
+    child.kill('SIGKILL');
+    throw new Error('startBlackholeServer: this kernel completes connects even with a full accept queue; cannot make a port that hangs');
   }
   const api: BlackholeServer = {
     host: LOOPBACK,

@@ -109,6 +109,20 @@ describe('http check: status and latency', () => {
   });
 });
 
+describe('http check: a server that goes away and comes back', () => {
+  it('is down while the server is stopped and up again after it restarts on the same port', async () => {
+    const server = await startHttpServer(respond(200, 'ok'));
+    expect((await probe({ url: server.url() })).status).toBe('up');
+    await server.stop();
+    const down = await probe({ url: server.url() });
+    expect(down.status).toBe('down');
+    expect(down.message).toBe(`connection refused by 127.0.0.1:${server.port} (ECONNREFUSED)`);
+    await server.start();
+    expect(server.url()).toBe(`http://127.0.0.1:${server.port}/`);
+    expect((await probe({ url: server.url() })).status).toBe('up');
+  });
+});
+
 describe('http check: keywords', () => {
   it('is down when the keyword is missing and shows how the body starts', async () => {
     const server = await startHttpServer(respond(200, 'hello world'));
