@@ -1,0 +1,61 @@
+// The desktop alert channel: native notifications through Electron's Notification. Clicking one
+// opens the dashboard on that alert. Sits behind the same AlertChannel interface as email/webhook.
+import { Notification, type NativeImage } from 'electron';
+import type { AlertChannel, AlertNotice, NoticeKind } from '../core/alerts/channel.js';
+
+/**
+ * Notices older than this are not shown: the outbox keeps undelivered notices across restarts, and
+ * a popup about something that happened hours ago (while the app was closed) only misleads.
+ */
+export const STALE_NOTICE_MS = 15 * 60_000;
+
+export interface DesktopChannelOptions {
+  /** settings.notifications (default on); read at delivery time. */
+  enabled: () => boolean;
+  /** Opens the dashboard on the alert. */
+  onClick: (alertId: number) => void;
+  /** App icon shown in the notification (Linux/Windows). */
+  icon?: NativeImage;
+  now?: () => number;
+}
+
+export class DesktopChannel implements AlertChannel {
+  readonly name = 'desktop';
+  /** Notifications are kept referenced until closed: a collected one loses its click handler. */
+  private readonly live = new Set<Notification>();
+
+  constructor(private readonly options: DesktopChannelOptions) {}
+
+  accepts(kind: NoticeKind): boolean {
+    // Acknowledging or resolving by hand is something the user just did: no popup for that.
+    return kind === 'opened' || kind === 'reminder' || kind === 'recovered';
+  }
+
+  async deliver(notice: AlertNotice): Promise<void> {
+    if (!this.options.enabled()) return;
+    const now = (this.options.now ?? Date.now)();
+    if (now - notice.at > STALE_NOTICE_MS) return;
+    if (!Notification.isSupported()) throw new Error('desktop notifications are not supported on this system');
+
+    const notification = new Notification({
+      title: notice.title,
+      body: notice.body,
+      ...(this.options.icon ? { icon: this.options.icon } : {}),
+      urgency: notice.kind === 'recovered' ? 'low' : 'normal',
+    });
+    const release = () => this.live.delete(notification);
+    notification.on('click', () => {
+      release();
+      this.options.onClick(notice.alert.id);
+    });
+    notification.on('close', release);
+    notification.on('failed', release);
+    // Bound the set in case a platform never reports "close".
+    if (this.live.size >= 50) {
+      const oldest = this.live.values().next().value;
+      if (oldest) this.live.delete(oldest);
+    }
+    this.live.add(notification);
+    notification.show();
+  }
+}
