@@ -14,8 +14,8 @@ export interface ProbeContext {
  * `params` is the kind-specific part of a check's config, validated by `paramsSchema`
  * (a zod object merged into the common check fields in the config schema).
  */
-export interface CheckKind<Shape extends z.ZodRawShape = z.ZodRawShape> {
-  kind: string;
+export interface CheckKind<Shape extends z.ZodRawShape = z.ZodRawShape, Kind extends string = string> {
+  kind: Kind;
   /** Label for the UI ("HTTP(S)", "TCP port"). */
   title: string;
   /** Kind-specific fields of a check in the config document. */
@@ -29,7 +29,9 @@ export interface CheckKind<Shape extends z.ZodRawShape = z.ZodRawShape> {
   probe(params: z.infer<z.ZodObject<Shape>>, ctx: ProbeContext): Promise<ProbeOutcome>;
 }
 
-/** Helper giving kind files full type inference. */
-export function defineCheckKind<Shape extends z.ZodRawShape>(kind: CheckKind<Shape>): CheckKind<Shape> {
+/** Helper giving kind files full type inference (the kind name stays a literal type). */
+export function defineCheckKind<Shape extends z.ZodRawShape, const Kind extends string>(
+  kind: CheckKind<Shape, Kind>,
+): CheckKind<Shape, Kind> {
   return kind;
 }
