@@ -65,6 +65,8 @@ class Shell {
   private appIcon: NativeImage | undefined;
   private loginItemQueue: Promise<unknown> = Promise.resolve();
   private cleanedUp = false;
+  /** A second launch (or Dock click) before the window existed: show it once started. */
+  private openRequested = false;
   private readonly configStore: ElectronConfigStore;
 
   constructor(private readonly dataDir: string) {
@@ -102,12 +104,16 @@ class Shell {
     this.tray.update(await service.overview());
 
     if (process.env.KAAVAN_E2E === '1') this.installTestHook(service);
-    if (startedAtLogin()) this.syncDock(false);
+    if (startedAtLogin() && !this.openRequested) this.syncDock(false);
     else this.openWindow();
   }
 
   openWindow(route?: string): void {
-    this.window?.show(route);
+    if (!this.window) {
+      this.openRequested = true;
+      return;
+    }
+    this.window.show(route);
   }
 
   /** The app is quitting: from now on closing the window really closes it. */

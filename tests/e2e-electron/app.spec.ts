@@ -56,7 +56,7 @@ test.describe('Kaavan desktop app', () => {
     rmSync(dataDir, { recursive: true, force: true });
   });
 
-  test('starts with a tray icon and opens the dashboard window', async ({}, testInfo) => {
+  test('starts with a tray icon and opens the dashboard window', async () => {
     const env: Record<string, string> = {};
     for (const [key, value] of Object.entries(process.env)) if (value !== undefined) env[key] = value;
     delete env.ELECTRON_RUN_AS_NODE;
@@ -113,7 +113,7 @@ test.describe('Kaavan desktop app', () => {
 
     // The dashboard renders the seeded targets.
     await expect(page.getByText('example-web').first()).toBeVisible({ timeout: 30_000 });
-    await page.screenshot({ path: testInfo.outputPath('electron-dashboard.png') });
+    await page.screenshot({ path: test.info().outputPath('electron-dashboard.png') });
 
     // Closing the window hides it; the app stays in the tray.
     await app.evaluate(({ BrowserWindow }) => BrowserWindow.getAllWindows()[0]?.close());

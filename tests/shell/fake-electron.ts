@@ -1,0 +1,279 @@
+// A small stand-in for the parts of Electron's main-process API the shell uses, so the shell's
+// lifecycle (seeding, tray, window security options, IPC, quit) runs in plain Node under vitest.
+// It records what the shell asked for; it does not imitate Electron's behaviour beyond that.
+import { EventEmitter } from 'node:events';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+
+type Listener = (...args: unknown[]) => unknown;
+
+export class FakeWebContents extends EventEmitter {
+  sent: Array<{ channel: string; payload: unknown }> = [];
+  executed: string[] = [];
+  url = '';
+  mainFrame = { url: '', parent: null as unknown };
+  destroyed = false;
+  windowOpenHandler: ((details: { url: string }) => { action: string }) | null = null;
+  send(channel: string, payload: unknown) {
+    this.sent.push({ channel, payload });
+  }
+  isDestroyed() {
+    return this.destroyed;
+  }
+  isLoading() {
+    return false;
+  }
+  getURL() {
+    return this.url;
+  }
+  async executeJavaScript(code: string) {
+    this.executed.push(code);
+  }
+  setWindowOpenHandler(handler: (details: { url: string }) => { action: string }) {
+    this.windowOpenHandler = handler;
+  }
+}
+
+export class FakeBrowserWindow extends EventEmitter {
+  static all: FakeBrowserWindow[] = [];
+  static getAllWindows() {
+    return FakeBrowserWindow.all.filter((w) => !w.destroyed);
+  }
+  webContents = new FakeWebContents();
+  visible = false;
+  destroyed = false;
+  loaded: Array<{ file: string; options?: { hash?: string } }> = [];
+  constructor(readonly options: Record<string, unknown>) {
+    super();
+    FakeBrowserWindow.all.push(this);
+    fakeApp.emit('web-contents-created', {}, this.webContents);
+  }
+  async loadFile(file: string, options?: { hash?: string }) {
+    this.loaded.push({ file, ...(options ? { options } : {}) });
+    const url = pathToFileURL(file).href + (options?.hash ? `#${options.hash}` : '');
+    this.webContents.url = url;
+    this.webContents.mainFrame.url = url;
+  }
+  async loadURL(url: string) {
+    this.webContents.url = url;
+    this.webContents.mainFrame.url = url;
+  }
+  show() {
+    this.visible = true;
+    this.emit('show');
+  }
+  hide() {
+    this.visible = false;
+    this.emit('hide');
+  }
+  focus() {}
+  restore() {}
+  isMinimized() {
+    return false;
+  }
+  isVisible() {
+    return this.visible;
+  }
+  isDestroyed() {
+    return this.destroyed;
+  }
+  /** Like a click on the close button: 'close' may be prevented. */
+  close() {
+    let prevented = false;
+    this.emit('close', { preventDefault: () => (prevented = true) });
+    if (!prevented) this.destroy();
+  }
+  destroy() {
+    if (this.destroyed) return;
+    this.destroyed = true;
+    this.webContents.destroyed = true;
+    this.emit('closed');
+  }
+}
+
+export class FakeTray extends EventEmitter {
+  static all: FakeTray[] = [];
+  image: { path: string };
+  tooltip = '';
+  menu: { template: Array<Record<string, unknown>> } | null = null;
+  menuSets = 0;
+  destroyed = false;
+  constructor(image: { path: string }) {
+    super();
+    this.image = image;
+    FakeTray.all.push(this);
+  }
+  setImage(image: { path: string }) {
+    this.image = image;
+  }
+  setToolTip(text: string) {
+    this.tooltip = text;
+  }
+  setContextMenu(menu: { template: Array<Record<string, unknown>> }) {
+    this.menu = menu;
+    this.menuSets++;
+  }
+  isDestroyed() {
+    return this.destroyed;
+  }
+  destroy() {
+    this.destroyed = true;
+  }
+}
+
+export class FakeNotification extends EventEmitter {
+  static shown: FakeNotification[] = [];
+  static isSupported() {
+    return true;
+  }
+  constructor(readonly options: { title: string; body: string }) {
+    super();
+  }
+  show() {
+    FakeNotification.shown.push(this);
+  }
+}
+
+class FakeApp extends EventEmitter {
+  paths = new Map<string, string>();
+  name = 'electron';
+  isPackaged = false;
+  appPath = '';
+  quitCalls = 0;
+  exited: number | null = null;
+  finished = false;
+  dock = undefined;
+  setName(name: string) {
+    this.name = name;
+  }
+  getName() {
+    return this.name;
+  }
+  getPath(name: string) {
+    const value = this.paths.get(name);
+    if (!value) throw new Error(`fake app: no path "${name}"`);
+    return value;
+  }
+  setPath(name: string, value: string) {
+    this.paths.set(name, value);
+  }
+  getAppPath() {
+    return this.appPath;
+  }
+  getVersion() {
+    return '0.1.0';
+  }
+  requestSingleInstanceLock() {
+    return true;
+  }
+  setAppUserModelId() {}
+  whenReady() {
+    return Promise.resolve();
+  }
+  getLoginItemSettings() {
+    return { openAtLogin: false, wasOpenedAtLogin: false };
+  }
+  setLoginItemSettings() {}
+  /** Electron's order: before-quit, then will-quit (which may be prevented), then the end. */
+  quit() {
+    this.quitCalls++;
+    this.emit('before-quit', { preventDefault() {} });
+    let prevented = false;
+    this.emit('will-quit', { preventDefault: () => (prevented = true) });
+    if (!prevented) this.finished = true;
+  }
+  exit(code = 0) {
+    this.exited = code;
+  }
+}
+
+export const fakeApp = new FakeApp();
+
+export const fakeIpcMain = {
+  handlers: new Map<string, Listener>(),
+  handle(channel: string, fn: Listener) {
+    if (this.handlers.has(channel)) throw new Error(`second handler for ${channel}`);
+    this.handlers.set(channel, fn);
+  },
+  removeHandler(channel: string) {
+    this.handlers.delete(channel);
+  },
+  on() {},
+};
+
+export const fakeSession = {
+  headerHooks: [] as Array<(details: { responseHeaders?: Record<string, string[]> }, cb: (r: unknown) => void) => void>,
+  permissionHandler: null as null | ((wc: unknown, permission: string, cb: (granted: boolean) => void) => void),
+  defaultSession: {
+    webRequest: {
+      onHeadersReceived(fn: (details: { responseHeaders?: Record<string, string[]> }, cb: (r: unknown) => void) => void) {
+        fakeSession.headerHooks.push(fn);
+      },
+    },
+    setPermissionRequestHandler(fn: (wc: unknown, permission: string, cb: (granted: boolean) => void) => void) {
+      fakeSession.permissionHandler = fn;
+    },
+    setPermissionCheckHandler() {},
+  },
+};
+
+export const fakeDialog = {
+  errors: [] as Array<{ title: string; message: string }>,
+  boxes: [] as unknown[],
+  answer: 0,
+  showErrorBox(title: string, message: string) {
+    this.errors.push({ title, message });
+  },
+  showMessageBoxSync(options: unknown) {
+    this.boxes.push(options);
+    return this.answer;
+  },
+};
+
+export const fakeShell = { opened: [] as string[], async openExternal(url: string) { this.opened.push(url); } };
+
+export const fakeElectron = {
+  app: fakeApp,
+  BrowserWindow: FakeBrowserWindow,
+  Tray: FakeTray,
+  Notification: FakeNotification,
+  ipcMain: fakeIpcMain,
+  session: fakeSession,
+  dialog: fakeDialog,
+  shell: fakeShell,
+  nativeTheme: { shouldUseDarkColors: false },
+  nativeImage: {
+    createFromPath: (path: string) => ({ path, isEmpty: () => !existsSync(path) }),
+  },
+  Menu: {
+    applicationMenu: undefined as unknown,
+    buildFromTemplate: (template: Array<Record<string, unknown>>) => ({ template }),
+    setApplicationMenu(menu: unknown) {
+      this.applicationMenu = menu;
+    },
+  },
+};
+
+/** electron-store's stand-in: same file layout (<cwd>/<name>.json), no Electron needed. */
+export class FakeElectronStore {
+  readonly path: string;
+  constructor(options: { name: string; cwd: string }) {
+    this.path = join(options.cwd, `${options.name}.json`);
+  }
+  private read(): Record<string, unknown> {
+    return existsSync(this.path) ? (JSON.parse(readFileSync(this.path, 'utf8')) as Record<string, unknown>) : {};
+  }
+  get(key: string) {
+    return this.read()[key];
+  }
+  set(key: string, value: unknown) {
+    mkdirSync(dirname(this.path), { recursive: true });
+    writeFileSync(this.path, JSON.stringify({ ...this.read(), [key]: value }));
+  }
+  delete(key: string) {
+    const data = this.read();
+    delete data[key];
+    writeFileSync(this.path, JSON.stringify(data));
+  }
+}

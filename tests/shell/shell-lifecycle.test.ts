@@ -1,0 +1,256 @@
+// The Electron shell's lifecycle, run in plain Node against a recording stand-in for Electron
+// (fake-electron.ts) and the real core: first start seeds the configuration from the app's
+// resources, the window gets its security options, the tray follows the overview, IPC serves only
+// our own page, closing hides, Quit stops everything. (Where Electron's binary exists,
+// tests/e2e-electron covers the real thing.)
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync, mkdirSync, existsSync } from 'node:fs';
+import { createServer, type Server } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import {
+  FakeBrowserWindow,
+  FakeTray,
+  fakeApp,
+  fakeDialog,
+  fakeIpcMain,
+  fakeSession,
+  fakeShell,
+} from './fake-electron.js';
+import { CONTENT_SECURITY_POLICY } from '../../src-main/shell/security-policy.js';
+
+vi.mock('electron', async () => {
+  const { fakeElectron } = await import('./fake-electron.js');
+  return { ...fakeElectron, default: fakeElectron };
+});
+
+// electron-store needs Electron's app; its stand-in keeps the same file layout (<cwd>/<name>.json).
+vi.mock('electron-store', async () => ({ default: (await import('./fake-electron.js')).FakeElectronStore }));
+
+// The OS keychain is not part of this test.
+vi.mock('../../src-main/core/secrets/secrets.js', () => ({
+  createSecretStore: () => {
+    const values = new Map<string, string>();
+    return {
+      get: async (name: string) => values.get(name) ?? null,
+      set: async (name: string, value: string) => (values.set(name, value), { name, source: 'keychain' as const }),
+      delete: async (name: string) => values.delete(name),
+      list: async () => [...values.keys()].map((name) => ({ name, source: 'keychain' as const })),
+    };
+  },
+}));
+
+const root = new URL('../../', import.meta.url).pathname;
+const temp = mkdtempSync(join(tmpdir(), 'kaavan-shell-'));
+const dataDir = join(temp, 'data');
+const appDir = join(temp, 'app');
+let server: Server;
+let port = 0;
+
+type Hook = NonNullable<typeof globalThis.__kaavanTest>;
+const hook = (): Hook => globalThis.__kaavanTest!;
+const window = () => FakeBrowserWindow.all[0]!;
+const tray = () => FakeTray.all[0]!;
+const menuLabels = () => (tray().menu?.template ?? []).map((item) => String(item.label ?? item.type));
+
+function invoke(event: unknown, method: unknown, input?: unknown) {
+  const handler = fakeIpcMain.handlers.get('kaavan:invoke');
+  if (!handler) throw new Error('no IPC handler');
+  return handler(event, method, input) as Promise<{ ok: boolean; result?: unknown; error?: { code: string; message: string } }>;
+}
+
+function trustedEvent() {
+  const contents = window().webContents;
+  return { sender: contents, senderFrame: contents.mainFrame };
+}
+
+beforeAll(async () => {
+  // A TCP service on loopback for the demo's check to find up (no outside network in this test).
+  server = createServer((socket) => socket.end());
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  port = (server.address() as { port: number }).port;
+
+  // The app folder as packaged: resources/ with tray icons, app icon and a demo configuration.
+  mkdirSync(join(appDir, 'resources'), { recursive: true });
+  cpSync(join(root, 'resources', 'tray'), join(appDir, 'resources', 'tray'), { recursive: true });
+  cpSync(join(root, 'resources', 'icon.png'), join(appDir, 'resources', 'icon.png'));
+  writeFileSync(
+    join(appDir, 'resources', 'demo-config.yaml'),
+    [
+      'version: 1',
+      'targets:',
+      '  - name: loopback',
+      '    checks:',
+      '      - { name: service, kind: tcp, host: 127.0.0.1, port: ' + port + ', interval: 1s, timeout: 1s }',
+      '  - name: spare',
+      '    checks: []',
+      '',
+    ].join('\n'),
+  );
+
+  fakeApp.appPath = appDir;
+  fakeApp.paths.set('appData', join(temp, 'appData'));
+  process.env.KAAVAN_E2E = '1';
+  process.env.KAAVAN_DATA = dataDir;
+
+  const { runShell } = await import('../../src-main/shell/app.js');
+  runShell();
+  await vi.waitFor(() => expect(globalThis.__kaavanTest?.ready).toBe(true), { timeout: 15_000, interval: 20 });
+});
+
+afterAll(async () => {
+  if (!fakeApp.finished) fakeApp.quit();
+  await vi.waitFor(() => expect(fakeApp.finished).toBe(true), { timeout: 10_000 });
+  delete process.env.KAAVAN_E2E;
+  delete process.env.KAAVAN_DATA;
+  delete globalThis.__kaavanTest;
+  await new Promise((r) => server.close(r));
+  rmSync(temp, { recursive: true, force: true });
+});
+
+describe('Electron shell lifecycle (stand-in Electron, real core)', () => {
+  it('uses the Kaavan data folder (here $KAAVAN_DATA), with Chromium state in a sub-folder', () => {
+    expect(fakeApp.getName()).toBe('Kaavan');
+    expect(fakeApp.getPath('userData')).toBe(dataDir);
+    expect(fakeApp.getPath('sessionData')).toBe(join(dataDir, 'session'));
+    expect(hook().dataDir).toBe(dataDir);
+    expect(existsSync(join(dataDir, 'kaavan.db'))).toBe(true);
+  });
+
+  it('seeds the stored configuration from resources/demo-config.yaml on first start', () => {
+    const stored = JSON.parse(readFileSync(join(dataDir, 'config.json'), 'utf8')) as { config: { targets: Array<{ name: string }> } };
+    expect(stored.config.targets.map((t) => t.name)).toEqual(['loopback', 'spare']);
+  });
+
+  it('opens a sandboxed, isolated window on the built dashboard', () => {
+    const options = window().options as { webPreferences: Record<string, unknown>; show: boolean };
+    expect(options.webPreferences).toMatchObject({
+      sandbox: true,
+      contextIsolation: true,
+      nodeIntegration: false,
+      webSecurity: true,
+      webviewTag: false,
+    });
+    expect(String(options.webPreferences.preload)).toMatch(/preload[/\\]index\.cjs$/);
+    expect(options.show).toBe(false); // shown on 'ready-to-show'
+    expect(window().loaded[0]!.file).toMatch(/renderer[/\\]index\.html$/);
+    window().emit('ready-to-show');
+    expect(window().visible).toBe(true);
+  });
+
+  it('sets the CSP header on responses and denies permissions', () => {
+    let result: { responseHeaders?: Record<string, string[]> } = {};
+    fakeSession.headerHooks[0]!({ responseHeaders: { 'content-type': ['text/html'] } }, (r) => (result = r as typeof result));
+    expect(result.responseHeaders?.['Content-Security-Policy']).toEqual([CONTENT_SECURITY_POLICY]);
+    let granted: boolean | null = null;
+    fakeSession.permissionHandler!({}, 'geolocation', (g) => (granted = g));
+    expect(granted).toBe(false);
+  });
+
+  it('blocks navigation away from the dashboard and new windows (http links go to the browser)', () => {
+    const contents = window().webContents;
+    const navigate = (url: string) => {
+      let prevented = false;
+      contents.emit('will-navigate', { preventDefault: () => (prevented = true) }, url);
+      return prevented;
+    };
+    expect(navigate('https://evil.example/')).toBe(true);
+    expect(navigate('file:///etc/passwd')).toBe(true);
+    expect(navigate(`${contents.getURL().split('#')[0]}#/alerts`)).toBe(false);
+    expect(contents.windowOpenHandler!({ url: 'https://example.com/' })).toEqual({ action: 'deny' });
+    expect(contents.windowOpenHandler!({ url: 'file:///etc/passwd' })).toEqual({ action: 'deny' });
+    expect(fakeShell.opened).toEqual(['https://example.com/']);
+    let attached = true;
+    contents.emit('will-attach-webview', { preventDefault: () => (attached = false) });
+    expect(attached).toBe(false);
+  });
+
+  it('serves IPC calls from our own page only, with validated input', async () => {
+    const info = await invoke(trustedEvent(), 'info');
+    expect(info.ok).toBe(true);
+    expect(info.result).toMatchObject({ mode: 'electron', dataDir });
+
+    const bad = await invoke(trustedEvent(), 'setPaused', { paused: 'yes' });
+    expect(bad).toMatchObject({ ok: false, error: { code: 'invalid_input' } });
+    const unknown = await invoke(trustedEvent(), 'dropTables');
+    expect(unknown).toMatchObject({ ok: false, error: { code: 'not_found' } });
+
+    const contents = window().webContents;
+    const frame = (url: string, parent: unknown = null) => ({ sender: contents, senderFrame: { url, parent } });
+    const errors = vi.spyOn(console, 'error').mockImplementation(() => undefined);
+    expect(await invoke(frame('https://evil.example/'), 'info')).toMatchObject({ ok: false, error: { code: 'unavailable' } });
+    expect(await invoke(frame(contents.mainFrame.url, {}), 'info')).toMatchObject({ ok: false });
+    expect(await invoke({ sender: {}, senderFrame: contents.mainFrame }, 'info')).toMatchObject({ ok: false });
+    expect(await invoke({ sender: contents, senderFrame: null }, 'info')).toMatchObject({ ok: false });
+    errors.mockRestore();
+  });
+
+  it('shows the worst status in the tray: green once the check is up, with a count tooltip and menu', async () => {
+    expect(tray().image.path).toMatch(/resources[/\\]tray[/\\](ok|warning|error|idle)\.png$/);
+    expect(existsSync(tray().image.path)).toBe(true);
+    await vi.waitFor(() => expect(hook().tray().icon).toBe('ok'), { timeout: 10_000, interval: 50 });
+    expect(tray().image.path).toMatch(/ok\.png$/);
+    expect(tray().tooltip).toBe('Kaavan — 1 up');
+    expect(menuLabels()).toEqual([
+      '●  loopback — up',
+      'spare — no checks',
+      'separator',
+      'Open dashboard',
+      'Pause monitoring',
+      'separator',
+      'Quit Kaavan',
+    ]);
+    const submenu = tray().menu!.template[0]!.submenu as Array<{ label: string; enabled: boolean }>;
+    expect(submenu).toEqual([{ label: '●  service — up', enabled: false }]);
+  });
+
+  it('forwards service events to the window', () => {
+    const events = window().webContents.sent.filter((s) => s.channel === 'kaavan:event').map((s) => (s.payload as { type: string }).type);
+    expect(events).toContain('overview');
+    expect(events).toContain('check.result');
+  });
+
+  it('pauses and resumes monitoring from the tray menu (grey while paused)', async () => {
+    const click = (label: string) => {
+      const item = tray().menu!.template.find((i) => i.label === label) as { click: () => void } | undefined;
+      if (!item) throw new Error(`no tray item ${label}: ${menuLabels().join(' | ')}`);
+      item.click();
+    };
+    click('Pause monitoring');
+    await vi.waitFor(() => expect(hook().tray().icon).toBe('idle'), { timeout: 5_000, interval: 20 });
+    expect(tray().tooltip).toBe('Kaavan — monitoring paused (1 check)');
+    expect(menuLabels()).toContain('Resume monitoring');
+    click('Resume monitoring');
+    await vi.waitFor(() => expect(menuLabels()).toContain('Pause monitoring'), { timeout: 5_000, interval: 20 });
+    await vi.waitFor(() => expect(hook().tray().icon).toBe('ok'), { timeout: 10_000, interval: 50 });
+  });
+
+  it('hides the window on close and shows it again from the tray, a second launch or a route', () => {
+    window().close();
+    expect(window().destroyed).toBe(false);
+    expect(window().visible).toBe(false);
+    expect(hook().window()).toMatchObject({ exists: true, visible: false });
+
+    (tray().menu!.template.find((i) => i.label === 'Open dashboard') as { click: () => void }).click();
+    expect(window().visible).toBe(true);
+    window().hide();
+    fakeApp.emit('second-instance');
+    expect(window().visible).toBe(true);
+
+    // A notification click opens the alert's view in the running page (hash route).
+    hook().openWindow('/alerts/7');
+    expect(window().webContents.executed.at(-1)).toBe('window.location.hash = "#/alerts/7";');
+    expect(FakeBrowserWindow.all).toHaveLength(1);
+  });
+
+  it('quits from the tray: stops the core, removes tray and IPC, closes the window', async () => {
+    (tray().menu!.template.find((i) => i.label === 'Quit Kaavan') as { click: () => void }).click();
+    await vi.waitFor(() => expect(fakeApp.finished).toBe(true), { timeout: 10_000, interval: 20 });
+    expect(tray().destroyed).toBe(true);
+    expect(fakeIpcMain.handlers.has('kaavan:invoke')).toBe(false);
+    expect(window().destroyed).toBe(true);
+    expect(fakeDialog.errors).toEqual([]);
+    expect(fakeApp.exited).toBeNull();
+  });
+});
+
