@@ -1,6 +1,6 @@
 // The `kaavan` command as a user runs it: the built bin against real servers on 127.0.0.1.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -45,58 +45,71 @@ function config(name: string, checks: string): string {
   return file;
 }
 
-function kaavan(args: string[], input?: string) {
-  const r = spawnSync(process.execPath, [BIN, ...args, '--data', join(dir, 'data')], { encoding: 'utf8', input, timeout: 30_000 });
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+// Async on purpose: the servers under test live in this process, so it must keep serving.
+function kaavan(args: string[], input?: string): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolvePromise, reject) => {
+    const child = spawn(process.execPath, [BIN, ...args, '--data', join(dir, 'data')], { stdio: ['pipe', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (c) => (stdout += c));
+    child.stderr.on('data', (c) => (stderr += c));
+    const timer = setTimeout(() => child.kill('SIGKILL'), 30_000);
+    child.on('error', reject);
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      resolvePromise({ code, stdout, stderr });
+    });
+    child.stdin.end(input ?? '');
+  });
 }
 
 const up = (port: number) => `      - { name: home, kind: http, url: "http://127.0.0.1:${port}/", timeout: 2s }\n`;
 
 describe('kaavan config validate', () => {
-  it('exits 0 for a valid file and says what it holds', () => {
+  it('exits 0 for a valid file and says what it holds', async () => {
     const file = config('ok.yaml', up(upPort));
-    const r = kaavan(['config', 'validate', '--config', file]);
+    const r = await kaavan(['config', 'validate', '--config', file]);
     expect(r.code).toBe(0);
     expect(r.stdout).toBe(`${file}: valid (1 target, 1 check)\n`);
   });
 
-  it('exits 3 and names each bad field', () => {
+  it('exits 3 and names each bad field', async () => {
     const file = config('bad.yaml', '      - { name: home, kind: http, url: "nope", interval: soon }\n      - { name: db, kind: tcp, host: h, port: 99999 }\n');
-    const r = kaavan(['config', 'validate', '--config', file]);
+    const r = await kaavan(['config', 'validate', '--config', file]);
     expect(r.code).toBe(3);
     expect(r.stdout).toBe('');
     expect(r.stderr).toContain(`${file}: targets.0.checks.0.url:`);
     expect(r.stderr).toContain(`${file}: targets.0.checks.0.interval: "soon" is not a duration`);
     expect(r.stderr).toContain(`${file}: targets.0.checks.1.port:`);
-    const j = kaavan(['config', 'validate', '--config', file, '--json']);
+    const j = await kaavan(['config', 'validate', '--config', file, '--json']);
     expect(j.code).toBe(3);
     const out = JSON.parse(j.stdout);
     expect(out.valid).toBe(false);
-    expect(out.issues.map((i: { path: string }) => i.path)).toEqual(['targets.0.checks.0.url', 'targets.0.checks.0.interval', 'targets.0.checks.1.port']);
+    expect(out.issues.map((i: { path: string }) => i.path).sort()).toEqual(['targets.0.checks.0.interval', 'targets.0.checks.0.url', 'targets.0.checks.1.port']);
   });
 
-  it('reports YAML syntax errors with a position, and a missing file clearly', () => {
+  it('reports YAML syntax errors with a position, and a missing file clearly', async () => {
     const file = join(dir, 'syntax.yaml');
     writeFileSync(file, 'version: 1\ntargets: [\n');
-    const r = kaavan(['config', 'validate', '--config', file]);
+    const r = await kaavan(['config', 'validate', '--config', file]);
     expect(r.code).toBe(3);
     expect(r.stderr).toMatch(/\(syntax\): invalid YAML at line \d+, column \d+/);
-    const missing = kaavan(['config', 'validate', '--config', join(dir, 'nope.yaml')]);
+    const missing = await kaavan(['config', 'validate', '--config', join(dir, 'nope.yaml')]);
     expect(missing.code).toBe(1);
     expect(missing.stderr).toContain('no configuration at');
   });
 
-  it('accepts JSON configs', () => {
+  it('accepts JSON configs', async () => {
     const file = join(dir, 'k.json');
     writeFileSync(file, JSON.stringify({ version: 1, targets: [{ name: 'a', checks: [{ name: 'p', kind: 'tcp', host: '127.0.0.1', port: upPort }] }] }));
-    expect(kaavan(['config', 'validate', '--config', file]).code).toBe(0);
+    expect((await kaavan(['config', 'validate', '--config', file])).code).toBe(0);
   });
 });
 
 describe('kaavan check --once', () => {
-  it('prints only JSON with --json and exits 0 when all are up', () => {
+  it('prints only JSON with --json and exits 0 when all are up', async () => {
     const file = config('up.yaml', up(upPort) + `      - { name: port, kind: tcp, host: 127.0.0.1, port: ${upPort} }\n`);
-    const r = kaavan(['check', '--once', '--json', '--config', file]);
+    const r = await kaavan(['check', '--once', '--json', '--config', file]);
     expect(r.code).toBe(0);
     const rows = JSON.parse(r.stdout);
     expect(rows).toEqual([
@@ -105,38 +118,38 @@ describe('kaavan check --once', () => {
     ]);
   });
 
-  it('exits 1 when something is degraded', () => {
+  it('exits 1 when something is degraded', async () => {
     const file = config('slow.yaml', up(upPort) + `      - { name: slow, kind: http, url: "http://127.0.0.1:${slowPort}/", expect: { maxLatency: 100ms } }\n`);
-    const r = kaavan(['check', '--once', '--json', '--config', file]);
+    const r = await kaavan(['check', '--once', '--json', '--config', file]);
     expect(r.code).toBe(1);
     expect(JSON.parse(r.stdout)[1]).toMatchObject({ check: 'slow', status: 'degraded' });
   });
 
-  it('exits 2 when something is down, and prints a readable table without --json', () => {
+  it('exits 2 when something is down, and prints a readable table without --json', async () => {
     const file = config('down.yaml', up(upPort) + `      - { name: dead, kind: http, url: "http://127.0.0.1:${deadPort}/" }\n`);
-    const r = kaavan(['check', '--once', '--config', file]);
+    const r = await kaavan(['check', '--once', '--config', file]);
     expect(r.code).toBe(2);
     const lines = r.stdout.trim().split('\n');
     expect(lines[0]).toMatch(/^TARGET\s+CHECK\s+KIND\s+STATUS\s+LATENCY\s+MESSAGE$/);
     expect(lines[2]).toMatch(/^web1\s+dead\s+http\s+DOWN\s+-\s+.*refused/i);
   });
 
-  it('skips disabled checks and exits 3 on an invalid config', () => {
+  it('skips disabled checks and exits 3 on an invalid config', async () => {
     const file = config('disabled.yaml', up(upPort) + `      - { name: dead, kind: http, enabled: false, url: "http://127.0.0.1:${deadPort}/" }\n`);
-    const r = kaavan(['check', '--once', '--json', '--config', file]);
+    const r = await kaavan(['check', '--once', '--json', '--config', file]);
     expect(r.code).toBe(0);
     expect(JSON.parse(r.stdout)).toHaveLength(1);
-    expect(kaavan(['check', '--once', '--config', config('inv.yaml', '      - { name: x, kind: nope }\n')]).code).toBe(3);
+    expect((await kaavan(['check', '--once', '--config', config('inv.yaml', '      - { name: x, kind: nope }\n')])).code).toBe(3);
   });
 });
 
 describe('kaavan usage', () => {
-  it('exits 64 on unknown commands and flags, with the reason on stderr', () => {
-    const r = kaavan(['frobnicate']);
+  it('exits 64 on unknown commands and flags, with the reason on stderr', async () => {
+    const r = await kaavan(['frobnicate']);
     expect(r.code).toBe(64);
     expect(r.stderr).toContain('unknown command "frobnicate"');
-    expect(kaavan(['check', '--bogus']).code).toBe(64);
-    expect(kaavan(['check']).stderr).toContain('needs --once');
+    expect((await kaavan(['check', '--bogus'])).code).toBe(64);
+    expect((await kaavan(['check'])).stderr).toContain('needs --once');
   });
 });
 
@@ -168,5 +181,32 @@ describe('kaavan serve', () => {
       child.kill('SIGTERM');
       expect(await exited).toBe(0);
     }
+  });
+});
+
+describe('kaavan secret (real OS keychain)', () => {
+  const keychain = process.env.KAAVAN_KEYRING_TEST === '1';
+  it.skipIf(!keychain)('stores a value read from stdin, lists names only, deletes it', async () => {
+    const name = `cli-test-${process.pid}`;
+    const set = await kaavan(['secret', 'set', name], 's3cr3t value\n');
+    expect(set.code).toBe(0);
+    expect(set.stdout).toBe(`Stored secret "${name}" in the keychain.\n`);
+    const list = await kaavan(['secret', 'list', '--json']);
+    expect(list.code).toBe(0);
+    expect(JSON.parse(list.stdout)).toContainEqual({ name, source: 'keychain' });
+    expect(list.stdout).not.toContain('s3cr3t');
+    expect((await kaavan(['secret', 'delete', name])).code).toBe(0);
+    const again = await kaavan(['secret', 'delete', name]);
+    expect(again.code).toBe(1);
+    expect(again.stdout).toContain(`No secret "${name}"`);
+  });
+
+  it('refuses an empty value and a bad name with the reason', async () => {
+    const empty = await kaavan(['secret', 'set', 'x'], '');
+    expect(empty.code).toBe(64);
+    expect(empty.stderr).toContain('no value on stdin');
+    const bad = await kaavan(['secret', 'set', 'bad name!'], 'v');
+    expect(bad.code).not.toBe(0);
+    expect(bad.stderr).toContain('bad name!');
   });
 });
