@@ -36,7 +36,8 @@ export XDG_CONFIG_HOME="$HOME/.config"
 export XDG_DATA_HOME="$HOME/.local/share"
 export KAAVAN_KEYRING_TEST=1
 export npm_config_update_notifier=false   # the temp HOME has no npm state; skip the version check
-export KAAVAN_KEYRING_PASSWORD="kaavan-test"   # a throw-away keyring; the password guards nothing
+# A throw-away keyring in a temporary HOME: a fresh random unlock password each run.
+export KAAVAN_KEYRING_PASSWORD="$(od -An -tx1 -N12 /dev/urandom | tr -d " \n")"
 # Never let a desktop session's bus or keyring leak in: dbus-run-session sets its own address.
 unset DBUS_SESSION_BUS_ADDRESS GNOME_KEYRING_CONTROL
 
