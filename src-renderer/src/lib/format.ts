@@ -1,0 +1,67 @@
+// Formatting helpers for the UI (pure, no React).
+
+/** "4 min 12 s", "2 h 5 min", "850 ms": the same wording as the engine's recovery notices. */
+export function humanDuration(ms: number): string {
+  if (ms < 1000) return `${Math.max(0, Math.round(ms))} ms`;
+  let seconds = Math.floor(ms / 1000);
+  const days = Math.floor(seconds / 86_400);
+  seconds -= days * 86_400;
+  const hours = Math.floor(seconds / 3600);
+  seconds -= hours * 3600;
+  const minutes = Math.floor(seconds / 60);
+  seconds -= minutes * 60;
+  const parts: string[] = [];
+  if (days) parts.push(`${days} d`);
+  if (hours) parts.push(`${hours} h`);
+  if (minutes) parts.push(`${minutes} min`);
+  if (seconds || parts.length === 0) parts.push(`${seconds} s`);
+  return parts.slice(0, 2).join(' ');
+}
+
+/** "just now", "12 s ago", "5 min ago", "3 h ago", then a date. */
+export function relativeTime(at: number, now: number): string {
+  const diff = now - at;
+  if (diff < 5_000) return 'just now';
+  if (diff < 86_400_000) return `${humanDuration(diff).split(' ').slice(0, 2).join(' ')} ago`;
+  return dateTime(at);
+}
+
+const dateTimeFormat = new Intl.DateTimeFormat(undefined, {
+  year: 'numeric',
+  month: 'short',
+  day: 'numeric',
+  hour: '2-digit',
+  minute: '2-digit',
+  second: '2-digit',
+});
+const timeFormat = new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-digit', second: '2-digit' });
+
+export function dateTime(at: number): string {
+  return dateTimeFormat.format(new Date(at));
+}
+
+/** Time only when `at` is today, otherwise date and time. */
+export function shortDateTime(at: number, now: number = Date.now()): string {
+  const a = new Date(at);
+  const b = new Date(now);
+  const sameDay = a.getFullYear() === b.getFullYear() && a.getMonth() === b.getMonth() && a.getDate() === b.getDate();
+  return sameDay ? timeFormat.format(a) : dateTimeFormat.format(a);
+}
+
+export function formatMs(ms: number | null | undefined): string {
+  if (ms === null || ms === undefined) return '\u2014';
+  if (ms >= 10_000) return `${(ms / 1000).toFixed(1)} s`;
+  return `${Math.round(ms)} ms`;
+}
+
+export function formatPercent(share: number | null | undefined): string {
+  if (share === null || share === undefined) return '\u2014';
+  const pct = share * 100;
+  if (pct === 100) return '100%';
+  if (pct >= 99) return `${pct.toFixed(2)}%`;
+  return `${pct.toFixed(1)}%`;
+}
+
+export function plural(n: number, one: string, many = `${one}s`): string {
+  return `${n} ${n === 1 ? one : many}`;
+}

@@ -1,0 +1,368 @@
+// Settings: monitoring (pause, reminder cadence, concurrency), notifications, launch at login
+// (desktop app only), appearance, and secrets (names and sources only; values never come back).
+import { useState, type FormEvent } from 'react';
+import type { Settings } from '../../../src-main/core/config/schema';
+import type { SecretInfo } from '../../../src-main/core/api/service';
+import { useApp } from '../state/store';
+import { useLoader } from '../lib/hooks';
+import { ClientError, errorMessage } from '../client/client';
+import { Checkbox, Field } from '../components/Field';
+import { ConfirmDialog, Dialog } from '../components/Dialog';
+import { Icon } from '../components/icons';
+import { ThemeToggle } from '../components/ThemeToggle';
+
+export function SettingsScreen() {
+  const client = useApp((s) => s.client)!;
+  const revision = useApp((s) => s.configRevision);
+  const config = useLoader(() => client.getConfig(), [client, revision]);
+  return (
+    <div className="screen">
+      <div className="page-header">
+        <div>
+          <h1>Settings</h1>
+          <p className="page-subtitle">How Kaavan watches, tells you, and keeps secrets.</p>
+        </div>
+      </div>
+      <div className="settings-grid">
+        <MonitoringCard />
+        {config.data ? (
+          <SettingsForm key={JSON.stringify(config.data.settings ?? {})} settings={config.data.settings ?? {}} onSaved={config.reload} />
+        ) : (
+          <section className="card">{config.error ? <p className="form-error">{config.error}</p> : <p className="muted">Loading&hellip;</p>}</section>
+        )}
+        <SecretsCard />
+        <AboutCard />
+      </div>
+    </div>
+  );
+}
+
+function MonitoringCard() {
+  const client = useApp((s) => s.client)!;
+  const paused = useApp((s) => s.overview?.paused ?? false);
+  const setOverview = useApp((s) => s.setOverview);
+  const toast = useApp((s) => s.toast);
+  const [busy, setBusy] = useState(false);
+  const toggle = async () => {
+    setBusy(true);
+    try {
+      setOverview(await client.setPaused({ paused: !paused }));
+    } catch (error) {
+      toast({ tone: 'danger', title: 'Could not change monitoring', body: errorMessage(error) });
+    } finally {
+      setBusy(false);
+    }
+  };
+  return (
+    <section className="card" aria-labelledby="monitoring-heading">
+      <h2 id="monitoring-heading" className="card-title">
+        Monitoring
+      </h2>
+      <div className="setting-row">
+        <div>
+          <div className="setting-label">{paused ? 'Monitoring is paused' : 'Monitoring is running'}</div>
+          <div className="field-hint">{paused ? 'No checks run and no alerts open while paused.' : 'Checks run on their intervals.'}</div>
+        </div>
+        <button type="button" className={`btn ${paused ? 'btn-primary' : ''}`} onClick={toggle} disabled={busy}>
+          <Icon name={paused ? 'play' : 'pause'} />
+          {paused ? 'Resume' : 'Pause'}
+        </button>
+      </div>
+      <div className="setting-row">
+        <div>
+          <div className="setting-label">Theme</div>
+          <div className="field-hint">Follow the system, or choose light or dark.</div>
+        </div>
+        <ThemeToggle />
+      </div>
+    </section>
+  );
+}
+
+function SettingsForm({ settings, onSaved }: { settings: Settings; onSaved: () => void }) {
+  const client = useApp((s) => s.client)!;
+  const info = useApp((s) => s.info)!;
+  const toast = useApp((s) => s.toast);
+  const [reminderEvery, setReminderEvery] = useState(String(settings.reminderEvery ?? ''));
+  const [concurrency, setConcurrency] = useState(String(settings.concurrency ?? ''));
+  const [notifications, setNotifications] = useState(settings.notifications !== false);
+  const [launchAtLogin, setLaunchAtLogin] = useState(settings.launchAtLogin === true);
+  const [startPaused, setStartPaused] = useState(settings.paused === true);
+  const [issues, setIssues] = useState<Record<string, string[]>>({});
+  const [error, setError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+
+  const num = (text: string): number | undefined => (text.trim() === '' ? undefined : Number(text));
+
+  const submit = async (event: FormEvent) => {
+    event.preventDefault();
+    setBusy(true);
+    setError(null);
+    setIssues({});
+    const next: Settings = {
+      notifications,
+      paused: startPaused,
+      ...(num(reminderEvery) !== undefined ? { reminderEvery: num(reminderEvery) } : {}),
+      ...(num(concurrency) !== undefined ? { concurrency: num(concurrency) } : {}),
+      ...(info.mode === 'electron' ? { launchAtLogin } : {}),
+    };
+    try {
+      await client.updateSettings(next);
+      toast({ tone: 'success', title: 'Settings saved' });
+      onSaved();
+    } catch (err) {
+      if (err instanceof ClientError && err.issues.length) {
+        const byField: Record<string, string[]> = {};
+        for (const i of err.issues) (byField[i.path.split('.')[0] ?? ''] ??= []).push(i.message);
+        setIssues(byField);
+        const known = ['reminderEvery', 'concurrency', 'notifications', 'launchAtLogin', 'paused'];
+        const other = err.issues.filter((i) => !known.includes(i.path.split('.')[0] ?? ''));
+        if (other.length) setError(other.map((i) => `${i.path}: ${i.message}`).join('; '));
+      } else setError(errorMessage(err));
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <section className="card" aria-labelledby="alerting-heading">
+      <h2 id="alerting-heading" className="card-title">
+        Alerting &amp; engine
+      </h2>
+      <form onSubmit={submit} className="form" noValidate>
+        {error && (
+          <p className="form-error" role="alert">
+            {error}
+          </p>
+        )}
+        <div className="form-grid">
+          <Field label="Remind every" hint="While a check stays down, remind after this many failed probes (default 5)." error={issues.reminderEvery} testId="field-reminderEvery">
+            {({ id, describedBy, invalid }) => (
+              <div className="input-suffix">
+                <input id={id} type="number" min={1} inputMode="numeric" value={reminderEvery} placeholder="5" onChange={(e) => setReminderEvery(e.target.value)} aria-invalid={invalid || undefined} aria-describedby={describedBy} />
+                <span aria-hidden="true">failures</span>
+              </div>
+            )}
+          </Field>
+          <Field label="Concurrency" hint="Probes in flight at once across all checks (default 16)." error={issues.concurrency} testId="field-concurrency">
+            {({ id, describedBy, invalid }) => (
+              <input id={id} type="number" min={1} inputMode="numeric" value={concurrency} placeholder="16" onChange={(e) => setConcurrency(e.target.value)} aria-invalid={invalid || undefined} aria-describedby={describedBy} />
+            )}
+          </Field>
+        </div>
+        <div className="stack-sm">
+          <Checkbox
+            label="Desktop notifications"
+            hint={info.mode === 'electron' ? 'Native notifications when a check goes down, stays down, or recovers.' : 'Used by the desktop app; this dashboard shows alerts as they happen.'}
+            checked={notifications}
+            onChange={setNotifications}
+          />
+          {info.mode === 'electron' && <Checkbox label="Launch at login" hint="Start Kaavan in the tray when you log in." checked={launchAtLogin} onChange={setLaunchAtLogin} />}
+          <Checkbox label="Start with monitoring paused" hint="Applies the next time Kaavan starts." checked={startPaused} onChange={setStartPaused} />
+        </div>
+        <div className="form-actions">
+          <button type="submit" className="btn btn-primary" disabled={busy}>
+            {busy ? 'Saving\u2026' : 'Save settings'}
+          </button>
+        </div>
+      </form>
+    </section>
+  );
+}
+
+function SecretsCard() {
+  const client = useApp((s) => s.client)!;
+  const toast = useApp((s) => s.toast);
+  const secrets = useLoader(() => client.listSecrets(), [client]);
+  const [editing, setEditing] = useState<{ mode: 'set'; name?: string } | { mode: 'delete'; secret: SecretInfo } | null>(null);
+  const [busy, setBusy] = useState(false);
+  const [deleteError, setDeleteError] = useState<string | null>(null);
+
+  const remove = async (secret: SecretInfo) => {
+    setBusy(true);
+    setDeleteError(null);
+    try {
+      const result = await client.deleteSecret({ name: secret.name });
+      toast({ tone: result.deleted ? 'success' : 'info', title: result.deleted ? `Deleted secret \u201c${secret.name}\u201d` : `\u201c${secret.name}\u201d was not in the keychain` });
+      setEditing(null);
+      secrets.reload();
+    } catch (error) {
+      setDeleteError(errorMessage(error));
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <section className="card settings-wide" aria-labelledby="secrets-heading">
+      <div className="card-title-row">
+        <h2 id="secrets-heading" className="card-title">
+          Secrets
+        </h2>
+        <button type="button" className="btn btn-sm btn-primary" onClick={() => setEditing({ mode: 'set' })}>
+          <Icon name="plus" size={14} /> Add secret
+        </button>
+      </div>
+      <p className="field-hint">
+        Passwords and keys referenced by name in the configuration (e.g. <code>passwordRef: smtp-ops</code>). Stored in the OS keychain; values are never shown
+        again. On servers without a keychain, set <code>KAAVAN_SECRET_&lt;NAME&gt;</code> in the environment.
+      </p>
+      {secrets.error && (
+        <p className="notice" role="alert" data-testid="secrets-error">
+          <Icon name="alert" />
+          <span>{secrets.error}</span>
+        </p>
+      )}
+      {secrets.data && secrets.data.length === 0 && <p className="card-empty">No secrets stored.</p>}
+      {secrets.data && secrets.data.length > 0 && (
+        <table className="table table-compact">
+          <thead>
+            <tr>
+              <th scope="col">Name</th>
+              <th scope="col">Source</th>
+              <th scope="col">
+                <span className="sr-only">Actions</span>
+              </th>
+            </tr>
+          </thead>
+          <tbody>
+            {secrets.data.map((s) => (
+              <tr key={`${s.source}:${s.name}`}>
+                <td className="mono">{s.name}</td>
+                <td>{s.source === 'keychain' ? 'OS keychain' : 'Environment variable'}</td>
+                <td className="cell-actions">
+                  <div className="row-actions">
+                    <button type="button" className="btn btn-sm btn-ghost" onClick={() => setEditing({ mode: 'set', name: s.name })} aria-label={`Replace secret ${s.name}`}>
+                      <Icon name="key" size={14} /> Replace
+                    </button>
+                    {s.source === 'keychain' && (
+                      <button type="button" className="btn btn-sm btn-ghost btn-danger-ghost" onClick={() => setEditing({ mode: 'delete', secret: s })} aria-label={`Delete secret ${s.name}`}>
+                        <Icon name="trash" size={14} /> Delete
+                      </button>
+                    )}
+                  </div>
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+      {editing?.mode === 'set' && (
+        <SecretDialog
+          name={editing.name}
+          onClose={() => setEditing(null)}
+          onSaved={(name) => {
+            setEditing(null);
+            toast({ tone: 'success', title: `Saved secret \u201c${name}\u201d` });
+            secrets.reload();
+          }}
+        />
+      )}
+      {editing?.mode === 'delete' && (
+        <ConfirmDialog
+          title={`Delete secret \u201c${editing.secret.name}\u201d?`}
+          message="Checks and channels that reference it will fail until it is set again. This cannot be undone."
+          confirmLabel="Delete secret"
+          onConfirm={() => void remove(editing.secret)}
+          onClose={() => {
+            setEditing(null);
+            setDeleteError(null);
+          }}
+          busy={busy}
+          error={deleteError}
+        />
+      )}
+    </section>
+  );
+}
+
+function SecretDialog({ name: initialName, onClose, onSaved }: { name?: string; onClose: () => void; onSaved: (name: string) => void }) {
+  const client = useApp((s) => s.client)!;
+  const [name, setName] = useState(initialName ?? '');
+  const [value, setValue] = useState('');
+  const [issues, setIssues] = useState<Record<string, string[]>>({});
+  const [error, setError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+
+  const submit = async (event: FormEvent) => {
+    event.preventDefault();
+    setBusy(true);
+    setIssues({});
+    setError(null);
+    try {
+      await client.setSecret({ name: name.trim(), value });
+      setValue('');
+      onSaved(name.trim());
+    } catch (err) {
+      setBusy(false);
+      if (err instanceof ClientError && err.issues.length) {
+        const byField: Record<string, string[]> = {};
+        for (const i of err.issues) (byField[i.path] ??= []).push(i.message);
+        setIssues(byField);
+      } else setError(errorMessage(err));
+    }
+  };
+
+  return (
+    <Dialog title={initialName ? `Replace \u201c${initialName}\u201d` : 'Add a secret'} description="The value goes straight to the keychain and is never shown again." onClose={onClose} busy={busy} testId="secret-dialog">
+      <form onSubmit={submit} className="form" noValidate>
+        {error && (
+          <p className="form-error" role="alert">
+            {error}
+          </p>
+        )}
+        <Field label="Name" error={issues.name} hint="Letters, digits, dot, underscore and dash." testId="field-secret-name">
+          {({ id, describedBy, invalid }) => (
+            <input id={id} value={name} onChange={(e) => setName(e.target.value)} readOnly={Boolean(initialName)} aria-invalid={invalid || undefined} aria-describedby={describedBy} autoComplete="off" spellCheck={false} className="mono" data-autofocus={initialName ? undefined : true} />
+          )}
+        </Field>
+        <Field label="Value" error={issues.value} testId="field-secret-value">
+          {({ id, describedBy, invalid }) => (
+            <input id={id} type="password" value={value} onChange={(e) => setValue(e.target.value)} aria-invalid={invalid || undefined} aria-describedby={describedBy} autoComplete="new-password" data-autofocus={initialName ? true : undefined} />
+          )}
+        </Field>
+        <div className="dialog-footer dialog-footer-inline">
+          <button type="button" className="btn" onClick={onClose} disabled={busy}>
+            Cancel
+          </button>
+          <button type="submit" className="btn btn-primary" disabled={busy || !value}>
+            {busy ? 'Saving\u2026' : 'Save secret'}
+          </button>
+        </div>
+      </form>
+    </Dialog>
+  );
+}
+
+function AboutCard() {
+  const info = useApp((s) => s.info)!;
+  return (
+    <section className="card" aria-labelledby="about-heading">
+      <h2 id="about-heading" className="card-title">
+        About
+      </h2>
+      <dl className="facts">
+        <div>
+          <dt>Version</dt>
+          <dd>{info.version}</dd>
+        </div>
+        <div>
+          <dt>Mode</dt>
+          <dd>{info.mode === 'electron' ? 'Desktop app' : 'Headless (kaavan serve)'}</dd>
+        </div>
+        <div>
+          <dt>Configuration</dt>
+          <dd className="mono break">{info.configLocation}</dd>
+        </div>
+        <div>
+          <dt>Data folder</dt>
+          <dd className="mono break">{info.dataDir}</dd>
+        </div>
+        <div>
+          <dt>Check kinds</dt>
+          <dd>{info.checkKinds.map((k) => k.title).join(', ')}</dd>
+        </div>
+      </dl>
+    </section>
+  );
+}

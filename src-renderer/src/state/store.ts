@@ -1,0 +1,163 @@
+// App-wide state (zustand): the client, the live overview fed by the event stream, the connection
+// state, toasts, and revision counters that tell screens to refetch when something changed.
+import { create } from 'zustand';
+import type { Overview } from '../../../src-main/core/model';
+import type { KaavanEvent, ServiceInfo } from '../../../src-main/core/api/service';
+import { errorMessage, type ConnectionState, type KaavanClient } from '../client/client';
+
+export type ThemeChoice = 'system' | 'light' | 'dark';
+
+export interface Toast {
+  id: number;
+  tone: 'info' | 'success' | 'warning' | 'danger';
+  title: string;
+  body?: string;
+  /** Optional hash link ("#/alerts/4"). */
+  href?: string;
+}
+
+interface AppState {
+  client: KaavanClient | null;
+  /** Set when the app cannot start at all (no token, first call failed). */
+  fatal: string | null;
+  info: ServiceInfo | null;
+  overview: Overview | null;
+  connection: ConnectionState;
+  /** Bumped on alert events, so alert screens refetch. */
+  alertsRevision: number;
+  /** Bumped on config changes. */
+  configRevision: number;
+  /** Bumped on anything that writes the audit log. */
+  auditRevision: number;
+  toasts: Toast[];
+  theme: ThemeChoice;
+}
+
+interface AppActions {
+  start(client: KaavanClient): Promise<void>;
+  fail(message: string): void;
+  setOverview(overview: Overview): void;
+  refreshOverview(): Promise<void>;
+  toast(toast: Omit<Toast, 'id'>): void;
+  dismissToast(id: number): void;
+  setTheme(theme: ThemeChoice): void;
+}
+
+const THEME_KEY = 'kaavan.theme';
+
+function readTheme(): ThemeChoice {
+  try {
+    const stored = localStorage.getItem(THEME_KEY);
+    if (stored === 'light' || stored === 'dark' || stored === 'system') return stored;
+  } catch {
+    // storage disabled
+  }
+  return 'system';
+}
+
+export function applyTheme(theme: ThemeChoice): void {
+  const root = document.documentElement;
+  if (theme === 'system') root.removeAttribute('data-theme');
+  else root.setAttribute('data-theme', theme);
+}
+
+let toastSeq = 0;
+
+export const useApp = create<AppState & AppActions>()((set, get) => ({
+  client: null,
+  fatal: null,
+  info: null,
+  overview: null,
+  connection: { status: 'connecting' },
+  alertsRevision: 0,
+  configRevision: 0,
+  auditRevision: 0,
+  toasts: [],
+  theme: readTheme(),
+
+  async start(client) {
+    set({ client, connection: client.connection() });
+    client.onConnection((connection) => {
+      const wasDown = get().connection.status !== 'open';
+      set({ connection });
+      // Events were missed while the stream was down: fetch the current picture again.
+      if (connection.status === 'open' && wasDown) {
+        void get().refreshOverview();
+        set((s) => ({ alertsRevision: s.alertsRevision + 1, configRevision: s.configRevision + 1, auditRevision: s.auditRevision + 1 }));
+      }
+    });
+    client.subscribe((event) => handleEvent(event));
+    try {
+      const [info, overview] = await Promise.all([client.info(), client.overview()]);
+      set({ info, overview, fatal: null });
+    } catch (error) {
+      set({ fatal: errorMessage(error) });
+    }
+  },
+
+  fail(message) {
+    set({ fatal: message });
+  },
+
+  setOverview(overview) {
+    const current = get().overview;
+    if (current && current.generatedAt > overview.generatedAt) return;
+    set({ overview });
+  },
+
+  async refreshOverview() {
+    const client = get().client;
+    if (!client) return;
+    try {
+      get().setOverview(await client.overview());
+    } catch {
+      // The banner already says the connection is down.
+    }
+  },
+
+  toast(toast) {
+    const id = ++toastSeq;
+    set((s) => ({ toasts: [...s.toasts.slice(-4), { ...toast, id }] }));
+    setTimeout(() => get().dismissToast(id), toast.tone === 'danger' ? 12_000 : 6_000);
+  },
+
+  dismissToast(id) {
+    set((s) => ({ toasts: s.toasts.filter((t) => t.id !== id) }));
+  },
+
+  setTheme(theme) {
+    try {
+      localStorage.setItem(THEME_KEY, theme);
+    } catch {
+      // storage disabled: the choice lasts for this page
+    }
+    applyTheme(theme);
+    set({ theme });
+  },
+}));
+
+function handleEvent(event: KaavanEvent): void {
+  const { setOverview, toast } = useApp.getState();
+  switch (event.type) {
+    case 'overview':
+      setOverview(event.overview);
+      return;
+    case 'config.changed':
+      useApp.setState((s) => ({ configRevision: s.configRevision + 1, auditRevision: s.auditRevision + 1 }));
+      return;
+    case 'alert.opened':
+    case 'alert.reminder':
+    case 'alert.acknowledged':
+    case 'alert.resolved': {
+      useApp.setState((s) => ({ alertsRevision: s.alertsRevision + 1, auditRevision: s.auditRevision + 1 }));
+      const name = `${event.alert.target} / ${event.alert.check}`;
+      const href = `#/alerts/${event.alert.id}`;
+      if (event.type === 'alert.opened') toast({ tone: 'danger', title: `${name} is down`, body: event.text, href });
+      else if (event.type === 'alert.reminder') toast({ tone: 'warning', title: `${name} is still down`, body: event.text, href });
+      else if (event.type === 'alert.resolved') toast({ tone: 'success', title: `${name} resolved`, body: event.text, href });
+      return;
+    }
+    default:
+      return;
+  }
+}
