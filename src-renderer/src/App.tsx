@@ -37,11 +37,13 @@ export function App() {
   const fatal = useApp((s) => s.fatal);
   const overview = useApp((s) => s.overview);
   const info = useApp((s) => s.info);
+  const stale = useApp((s) => s.connection.status === 'reconnecting' || s.connection.status === 'unauthorized');
   const mainRef = useRef<HTMLElement>(null);
 
+  const openAlerts = overview?.openAlerts ?? 0;
   useEffect(() => {
-    document.title = `${TITLES[route.name]} \u00b7 Kaavan`;
-  }, [route.name]);
+    document.title = `${openAlerts > 0 ? `(${openAlerts}) ` : ''}${TITLES[route.name]} \u00b7 Kaavan`;
+  }, [route.name, openAlerts]);
 
   // Move focus to the new screen's content on navigation (screen readers announce the change).
   const first = useRef(true);
@@ -102,7 +104,7 @@ export function App() {
       </aside>
       <div className="main-column">
         <ConnectionBanner />
-        <main id="main" ref={mainRef} tabIndex={-1} className="main">
+        <main id="main" ref={mainRef} tabIndex={-1} className="main" data-stale={stale || undefined} aria-busy={stale || undefined}>
           {fatal ? <FatalScreen message={fatal} /> : !overview || !info ? <LoadingScreen /> : <Screen route={route} />}
         </main>
       </div>

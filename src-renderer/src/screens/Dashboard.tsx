@@ -89,7 +89,11 @@ function Summary({ overview }: { overview: Overview }) {
         <div>
           <div className="summary-label">{label}</div>
           <div className="summary-sub">
-            {total === 0 ? 'No checks configured' : `${overview.counts.up} of ${plural(total, 'check')} up`}
+            {total === 0
+              ? 'No checks configured'
+              : overview.paused
+                ? `${plural(total, 'check')} on hold until you resume`
+                : `${overview.counts.up} of ${plural(total, 'check')} up`}
           </div>
         </div>
       </div>

@@ -1,8 +1,9 @@
 // Settings: monitoring (pause, reminder cadence, concurrency), notifications, launch at login
 // (desktop app only), appearance, and secrets (names and sources only; values never come back).
-import { useState, type FormEvent } from 'react';
+import { useRef, useState, type ChangeEvent, type FormEvent } from 'react';
 import type { Settings } from '../../../src-main/core/config/schema';
 import type { SecretInfo } from '../../../src-main/core/api/service';
+import type { FieldIssue } from '../../../src-main/core/api/errors';
 import { useApp } from '../state/store';
 import { useLoader } from '../lib/hooks';
 import { ClientError, errorMessage } from '../client/client';
@@ -31,6 +32,7 @@ export function SettingsScreen() {
           <section className="card">{config.error ? <p className="form-error">{config.error}</p> : <p className="muted">Loading&hellip;</p>}</section>
         )}
         <SecretsCard />
+        <ConfigFileCard />
         <AboutCard />
       </div>
     </div>
@@ -363,6 +365,131 @@ function AboutCard() {
           <dd>{info.checkKinds.map((k) => k.title).join(', ')}</dd>
         </div>
       </dl>
+    </section>
+  );
+}
+
+/** Export the configuration document as JSON; import one (JSON or YAML) after validating it. */
+function ConfigFileCard() {
+  const client = useApp((s) => s.client)!;
+  const toast = useApp((s) => s.toast);
+  const fileRef = useRef<HTMLInputElement>(null);
+  const [pending, setPending] = useState<{ file: string; config: unknown; targets: number } | null>(null);
+  const [issues, setIssues] = useState<FieldIssue[]>([]);
+  const [error, setError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+
+  const exportConfig = async () => {
+    try {
+      const config = await client.getConfig();
+      const blob = new Blob([`${JSON.stringify(config, null, 2)}\n`], { type: 'application/json' });
+      const href = URL.createObjectURL(blob);
+      const a = document.createElement('a');
+      a.href = href;
+      a.download = 'kaavan-config.json';
+      document.body.append(a);
+      a.click();
+      a.remove();
+      setTimeout(() => URL.revokeObjectURL(href), 10_000);
+    } catch (err) {
+      toast({ tone: 'danger', title: 'Could not export the configuration', body: errorMessage(err) });
+    }
+  };
+
+  const onFile = async (event: ChangeEvent<HTMLInputElement>) => {
+    const file = event.target.files?.[0];
+    event.target.value = '';
+    if (!file) return;
+    setIssues([]);
+    setError(null);
+    let config: unknown;
+    try {
+      const text = await file.text();
+      // The YAML parser is loaded only when someone imports a YAML file.
+      config = file.name.toLowerCase().endsWith('.json') ? JSON.parse(text) : (await import('yaml')).parse(text);
+    } catch (err) {
+      setError(`${file.name} is not valid ${file.name.toLowerCase().endsWith('.json') ? 'JSON' : 'YAML'}: ${err instanceof Error ? err.message.split('\n')[0] : String(err)}`);
+      return;
+    }
+    try {
+      const result = await client.validateConfig({ config });
+      if (!result.ok) {
+        setError(`${file.name} is not a valid Kaavan configuration:`);
+        setIssues(result.issues);
+        return;
+      }
+      const targets = Array.isArray((config as { targets?: unknown }).targets) ? (config as { targets: unknown[] }).targets.length : 0;
+      setPending({ file: file.name, config, targets });
+    } catch (err) {
+      setError(errorMessage(err));
+    }
+  };
+
+  const replace = async () => {
+    if (!pending) return;
+    setBusy(true);
+    try {
+      await client.replaceConfig({ config: pending.config });
+      toast({ tone: 'success', title: `Imported ${pending.file}` });
+      setPending(null);
+      useApp.setState((s) => ({ configRevision: s.configRevision + 1 }));
+    } catch (err) {
+      setPending(null);
+      if (err instanceof ClientError && err.issues.length) {
+        setError(`${pending.file} was refused:`);
+        setIssues(err.issues);
+      } else setError(errorMessage(err));
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <section className="card" aria-labelledby="config-file-heading">
+      <h2 id="config-file-heading" className="card-title">
+        Configuration file
+      </h2>
+      <p className="field-hint">Export the whole configuration (targets, checks, settings) as JSON, or import one in JSON or YAML. An import replaces everything.</p>
+      {error && (
+        <div className="form-error" role="alert" data-testid="import-error">
+          <Icon name="alert" />
+          <div>
+            <div>{error}</div>
+            {issues.length > 0 && (
+              <ul className="issue-list">
+                {issues.map((i) => (
+                  <li key={`${i.path}:${i.message}`}>
+                    <code>{i.path}</code> {i.message}
+                  </li>
+                ))}
+              </ul>
+            )}
+          </div>
+        </div>
+      )}
+      <div className="row-actions form-actions-start">
+        <button type="button" className="btn" onClick={() => void exportConfig()}>
+          Export JSON
+        </button>
+        <button type="button" className="btn" onClick={() => fileRef.current?.click()}>
+          Import&hellip;
+        </button>
+        <input ref={fileRef} type="file" accept=".json,.yaml,.yml,application/json,text/yaml" className="sr-only" tabIndex={-1} aria-hidden="true" onChange={(e) => void onFile(e)} />
+      </div>
+      {pending && (
+        <ConfirmDialog
+          title="Replace the configuration?"
+          message={
+            <>
+              <strong>{pending.file}</strong> is valid and has {pending.targets} target(s). Importing it replaces every target, check and setting now in use.
+            </>
+          }
+          confirmLabel="Replace configuration"
+          onConfirm={() => void replace()}
+          onClose={() => setPending(null)}
+          busy={busy}
+        />
+      )}
     </section>
   );
 }

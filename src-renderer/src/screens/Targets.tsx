@@ -134,7 +134,15 @@ export function TargetsScreen() {
             {(t.checks ?? []).length === 0 ? (
               <p className="card-empty">No checks yet. Add one to start watching {t.name}.</p>
             ) : (
-              <table className="table table-compact">
+              <table className="table table-compact table-checks">
+                <colgroup>
+                  <col className="col-name" />
+                  <col className="col-kind" />
+                  <col />
+                  <col className="col-every" />
+                  <col className="col-retries" />
+                  <col className="col-actions" />
+                </colgroup>
                 <thead>
                   <tr>
                     <th scope="col">Check</th>
@@ -273,6 +281,7 @@ function TargetDialog({ target, onClose, onSaved }: { target?: TargetConfig; onC
         }
         setIssues(byField);
         if (byField.other) setError(byField.other.join('; '));
+        requestAnimationFrame(() => document.querySelector<HTMLElement>('[data-testid="target-dialog"] [aria-invalid="true"]')?.focus());
       } else setError(errorMessage(err));
     }
   };

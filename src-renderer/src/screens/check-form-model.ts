@@ -142,7 +142,12 @@ export function checkFromForm(form: CheckFormState, original?: CheckConfig): Rec
     if (form.maxLatency.trim()) expect.maxLatency = form.maxLatency.trim();
   }
   if (Object.keys(expect).length) out.expect = expect;
-  return out;
+  // Keep the document readable: name and kind first, then the user's own key order, then new keys.
+  const ordered: Record<string, unknown> = {};
+  for (const key of ['name', 'kind', ...Object.keys(orig), ...Object.keys(out)]) {
+    if (key in out && !(key in ordered)) ordered[key] = out[key];
+  }
+  return ordered;
 }
 
 /** Sorts issues to the field their path names; the rest are general (shown above the form). */

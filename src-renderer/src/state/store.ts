@@ -78,7 +78,7 @@ export const useApp = create<AppState & AppActions>()((set, get) => ({
   async start(client) {
     set({ client, connection: client.connection() });
     client.onConnection((connection) => {
-      const wasDown = get().connection.status !== 'open';
+      const wasDown = get().connection.status === 'reconnecting';
       set({ connection });
       // Events were missed while the stream was down: fetch the current picture again.
       if (connection.status === 'open' && wasDown) {
@@ -150,6 +150,8 @@ function handleEvent(event: KaavanEvent): void {
     case 'alert.acknowledged':
     case 'alert.resolved': {
       useApp.setState((s) => ({ alertsRevision: s.alertsRevision + 1, auditRevision: s.auditRevision + 1 }));
+      // The desktop app shows native notifications for these; the browser dashboard shows toasts.
+      if (useApp.getState().info?.mode !== 'headless') return;
       const name = `${event.alert.target} / ${event.alert.check}`;
       const href = `#/alerts/${event.alert.id}`;
       if (event.type === 'alert.opened') toast({ tone: 'danger', title: `${name} is down`, body: event.text, href });
