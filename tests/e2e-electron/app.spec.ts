@@ -36,6 +36,9 @@ type WithHook = typeof globalThis & { __kaavanTest?: TestHook };
 
 const binary = electronBinary();
 const noDisplay = process.platform === 'linux' && !process.env.DISPLAY && !process.env.WAYLAND_DISPLAY;
+// The list reporter does not show skip reasons: say it where a person reading the CI log looks.
+if (!binary.path) console.log(`Electron E2E skipped: Electron binary not available on this machine: ${binary.reason}`);
+else if (noDisplay) console.log('Electron E2E skipped: no display (run under xvfb-run)');
 
 test.describe('Kaavan desktop app', () => {
   test.skip(!binary.path, `Electron binary not available on this machine: ${binary.reason}`);
