@@ -1,22 +1,10 @@
 // Formatting helpers for the UI (pure, no React).
 
-/** "4 min 12 s", "2 h 5 min", "850 ms": the same wording as the engine's recovery notices. */
-export function humanDuration(ms: number): string {
-  if (ms < 1000) return `${Math.max(0, Math.round(ms))} ms`;
-  let seconds = Math.floor(ms / 1000);
-  const days = Math.floor(seconds / 86_400);
-  seconds -= days * 86_400;
-  const hours = Math.floor(seconds / 3600);
-  seconds -= hours * 3600;
-  const minutes = Math.floor(seconds / 60);
-  seconds -= minutes * 60;
-  const parts: string[] = [];
-  if (days) parts.push(`${days} d`);
-  if (hours) parts.push(`${hours} h`);
-  if (minutes) parts.push(`${minutes} min`);
-  if (seconds || parts.length === 0) parts.push(`${seconds} s`);
-  return parts.slice(0, 2).join(' ');
-}
+// The same wording as the engine's recovery notices ("4 min 12 s"): one implementation, in core
+// (duration.ts is pure and imports nothing from Node).
+import { humanDuration } from '../../../src-main/core/config/duration';
+
+export { humanDuration };
 
 /** "just now", "12 s ago", "5 min ago", "3 h ago", then a date. */
 export function relativeTime(at: number, now: number): string {
