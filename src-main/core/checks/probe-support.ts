@@ -57,8 +57,14 @@ export function startDeadline(ctx: ProbeContext): ProbeDeadline {
   };
 }
 
-/** "850 ms", "1.5 s", "5 s", "2 min 5 s". */
+/** Latency kept to 0.1 ms: loopback and LAN answers are sub-millisecond, and "0 ms" hides them. */
+export function roundLatency(ms: number): number {
+  return Math.round(ms * 10) / 10;
+}
+
+/** "0.4 ms", "850 ms", "1.5 s", "5 s", "2 min 5 s". */
 export function formatMs(ms: number): string {
+  if (ms < 10) return `${roundLatency(ms)} ms`;
   if (ms < 1000) return `${Math.round(ms)} ms`;
   if (ms < 60_000 && ms % 1000 !== 0) return `${(ms / 1000).toFixed(1)} s`;
   return humanDuration(ms);

@@ -1,6 +1,7 @@
 // Runs each check on its own interval (with jitter), at most `concurrency` probes at once, each under
 // a hard deadline. A probe that hangs or ignores its abort signal is cut off at the deadline, so one
 // bad endpoint never holds up the others for longer than its own timeout.
+import { setMaxListeners } from 'node:events';
 import type { ProbeOutcome } from '../model.js';
 import { humanDuration } from '../config/duration.js';
 
@@ -78,6 +79,8 @@ export class Scheduler {
   constructor(private readonly options: SchedulerOptions) {
     this.now = options.now ?? Date.now;
     this.random = options.random ?? Math.random;
+    // Every probe in flight listens on the stop signal; up to `concurrency` of them at once is expected.
+    setMaxListeners(0, this.stopController.signal);
   }
 
   get size(): number {

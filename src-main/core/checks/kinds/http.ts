@@ -18,7 +18,7 @@ import { parseDuration } from '../../config/duration.js';
 import { parseSize } from '../../config/size.js';
 import type { ProbeOutcome } from '../../model.js';
 import { DEFAULT_EXPECTED_STATUS, parseStatusPattern, parseStatusPatterns, statusMatches } from '../http-status-ranges.js';
-import { describeNetError, formatBytes, formatMs, ProbeAbortedError, startDeadline, type ProbeDeadline } from '../probe-support.js';
+import { describeNetError, formatBytes, formatMs, ProbeAbortedError, roundLatency, startDeadline, type ProbeDeadline } from '../probe-support.js';
 
 export const HTTP_DEFAULTS = {
   method: 'GET',
@@ -352,7 +352,7 @@ async function run(
     const code = exchange.res.statusCode ?? 0;
     const location = exchange.res.headers.location;
     if (!(follow && REDIRECT_CODES.has(code) && location)) break;
-    const latencyMs = Math.round(deadline.elapsed());
+    const latencyMs = roundLatency(deadline.elapsed());
     exchange.res.destroy();
     exchange.req.destroy();
     if (redirects >= maxRedirects)
@@ -385,7 +385,7 @@ async function run(
   }
 
   const { res } = exchange;
-  const latencyMs = Math.round(deadline.elapsed());
+  const latencyMs = roundLatency(deadline.elapsed());
   const code = res.statusCode ?? 0;
   const metrics: Record<string, number> = { statusCode: code, bodyBytes: 0 };
   if (redirects > 0) metrics.redirects = redirects;

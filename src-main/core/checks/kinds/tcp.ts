@@ -7,7 +7,7 @@ import { defineCheckKind } from '../types.js';
 import { durationField } from '../../config/fields.js';
 import { parseDuration } from '../../config/duration.js';
 import type { ProbeOutcome } from '../../model.js';
-import { describeNetError, formatMs, startDeadline } from '../probe-support.js';
+import { describeNetError, formatMs, roundLatency, startDeadline } from '../probe-support.js';
 
 /** A host name or an IP address: no scheme, no path, no port (IPv6 literals may be bracketed). */
 export const hostField = z
@@ -71,7 +71,7 @@ export async function probeTcp(params: TcpParams, ctx: { signal: AbortSignal; ti
         reject(new Error('closed'));
       });
     });
-    const rounded = Math.round(latencyMs);
+    const rounded = roundLatency(latencyMs);
     if (maxLatencyMs !== null && latencyMs > maxLatencyMs)
       return { status: 'degraded', latencyMs: rounded, message: `connected in ${formatMs(rounded)} (slower than ${formatMs(maxLatencyMs)})` };
     return { status: 'up', latencyMs: rounded, message: `connected in ${formatMs(rounded)}` };

@@ -45,7 +45,7 @@ describe('http check: status and latency', () => {
     const server = await startHttpServer(respond(200, 'all good'));
     const r = await probe({ url: server.url('/health') });
     expect(r.status).toBe('up');
-    expect(r.message).toMatch(/^HTTP 200 in \d+ ms$/);
+    expect(r.message).toMatch(/^HTTP 200 in \d+(\.\d)? ms$/);
     expect(r.latencyMs).toEqual(expect.any(Number));
     expect(r.metrics).toMatchObject({ statusCode: 200, bodyBytes: 8 });
     expect(server.requests[0]).toMatchObject({ method: 'GET', url: '/health' });
@@ -61,7 +61,7 @@ describe('http check: status and latency', () => {
     const r = await probe({ url: server.url(), expect: { maxLatency: '100ms' } });
     expect(r.status).toBe('degraded');
     expect(r.latencyMs).toBeGreaterThanOrEqual(280);
-    expect(r.message).toMatch(/^HTTP 200 in \d+ ms, slower than 100 ms$/);
+    expect(r.message).toMatch(/^HTTP 200 in \d+(\.\d)? ms, slower than 100 ms$/);
   });
 
   it('is up when under expect.maxLatency', async () => {
@@ -136,7 +136,7 @@ describe('http check: keywords', () => {
     const server = await startHttpServer(respond(200, '{"status":"ok"}'));
     const r = await probe({ url: server.url(), expect: { keyword: '"status":"ok"' } });
     expect(r.status).toBe('up');
-    expect(r.message).toMatch(/^HTTP 200 in \d+ ms$/);
+    expect(r.message).toMatch(/^HTTP 200 in \d+(\.\d)? ms$/);
   });
 
   it('finds a keyword split across two network chunks', async () => {
@@ -186,7 +186,7 @@ describe('http check: body size cap', () => {
     const rssBefore = process.memoryUsage().rss;
     const { value: r, ms } = await timed(() => probe({ url: server.url('/huge') }, 10_000));
     expect(r.status).toBe('up');
-    expect(r.message).toMatch(/^HTTP 200 in \d+ ms \(body capped at 1\.0 MB\)$/);
+    expect(r.message).toMatch(/^HTTP 200 in \d+(\.\d)? ms \(body capped at 1\.0 MB\)$/);
     expect(r.metrics).toMatchObject({ statusCode: 200, bodyBytes: 1024 * 1024, bodyCapped: 1 });
     expect(ms).toBeLessThan(3000);
     const sent = await streamed!;
@@ -333,7 +333,7 @@ describe('http check: TLS', () => {
     const server = await startHttpsServer(respond(200, 'secure'));
     const r = await probe({ url: server.url(), ignoreTls: true, expect: { keyword: 'secure' } });
     expect(r.status).toBe('up');
-    expect(r.message).toMatch(/^HTTP 200 in \d+ ms$/);
+    expect(r.message).toMatch(/^HTTP 200 in \d+(\.\d)? ms$/);
     expect(r.metrics?.tlsCertDaysLeft).toBeGreaterThanOrEqual(5);
     expect(r.metrics?.tlsCertDaysLeft).toBeLessThanOrEqual(7);
   });
@@ -368,7 +368,7 @@ describe('http check: redirects', () => {
     const server = await startHttpServer(redirecting({ '/a': [302, '/b'], '/b': [301, '/c'] }));
     const r = await probe({ url: server.url('/a'), expect: { keyword: 'landed' } });
     expect(r.status).toBe('up');
-    expect(r.message).toMatch(/^HTTP 200 in \d+ ms after 2 redirects$/);
+    expect(r.message).toMatch(/^HTTP 200 in \d+(\.\d)? ms after 2 redirects$/);
     expect(r.metrics).toMatchObject({ statusCode: 200, redirects: 2 });
     expect(server.requests.map((q) => q.url)).toEqual(['/a', '/b', '/c']);
   });

@@ -29,7 +29,7 @@ describe('tcp check', () => {
     const server = await startTcpServer();
     const r = await probe({ host: '127.0.0.1', port: server.port });
     expect(r.status).toBe('up');
-    expect(r.message).toMatch(/^connected in \d+ ms$/);
+    expect(r.message).toMatch(/^connected in \d+(\.\d)? ms$/);
     expect(r.latencyMs).toEqual(expect.any(Number));
     expect(server.connections).toBe(1);
     await eventually(() => server.openConnections === 0);
@@ -46,7 +46,7 @@ describe('tcp check', () => {
     // Loopback connects take a fraction of a millisecond; any real connect is slower than 0 ms.
     const r = await probe({ host: '127.0.0.1', port: server.port, expect: { maxLatency: '0ms' } });
     expect(r.status).toBe('degraded');
-    expect(r.message).toMatch(/^connected in \d+ ms \(slower than 0 ms\)$/);
+    expect(r.message).toMatch(/^connected in \d+(\.\d)? ms \(slower than 0 ms\)$/);
     const fine = await probe({ host: '127.0.0.1', port: server.port, expect: { maxLatency: '2s' } });
     expect(fine.status).toBe('up');
   });
