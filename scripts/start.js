@@ -1,15 +1,16 @@
 #!/usr/bin/env node
 // `npm start`: builds when out/ is missing, then launches the Kaavan tray app in Electron. Where
 // Electron's runtime cannot be obtained (no binary, and it cannot be downloaded), it says so in one
-// line and starts the headless dashboard instead: `kaavan serve --config resources/demo-config.yaml`,
-// which prints the dashboard URL. Extra arguments (`npm start -- --port 8080`) go to whichever runs.
+// line and starts the headless dashboard instead: `kaavan serve` on the user's config file
+// (<data>/config.yaml, seeded from resources/demo-config.yaml when it does not exist yet, so edits
+// made in the dashboard never touch the repo's demo file), which prints the dashboard URL. Extra arguments (`npm start -- --port 8080`) go to whichever runs.
 // Signals are forwarded to the child and its exit code becomes ours.
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { constants } from 'node:os';
 import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const require = createRequire(join(root, 'package.json'));
@@ -112,8 +113,15 @@ if (electron.path) {
   delete env.ELECTRON_RUN_AS_NODE; // would turn the app into a plain Node process
   run(electron.path, ['.', ...args], env);
 } else {
+  const { defaultDataDir, defaultConfigFile } = await import(pathToFileURL(join(root, 'out', 'main', 'cli.js')).href);
+  const configFile = defaultConfigFile(defaultDataDir());
+  const seeded = !existsSync(configFile);
+  if (seeded) {
+    mkdirSync(dirname(configFile), { recursive: true });
+    copyFileSync(join(root, DEMO_CONFIG), configFile);
+  }
   console.error(
-    `kaavan: Electron's runtime is not available (${electron.reason}); starting the headless dashboard instead: kaavan serve --config ${DEMO_CONFIG}`,
+    `kaavan: Electron's runtime is not available (${electron.reason}); starting the headless dashboard instead: kaavan serve --config ${configFile}${seeded ? ` (seeded from ${DEMO_CONFIG})` : ''}`,
   );
-  run(process.execPath, [join(root, 'bin', 'kaavan.js'), 'serve', '--config', DEMO_CONFIG, ...args], process.env);
+  run(process.execPath, [join(root, 'bin', 'kaavan.js'), 'serve', '--config', configFile, ...args], process.env);
 }

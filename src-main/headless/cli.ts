@@ -279,3 +279,4 @@ function requireName(rest: string[], verb: string): string {
   if (rest.length !== 1) throw new UsageError(`usage: kaavan secret ${verb} NAME`);
   return rest[0]!;
 }
+export { defaultDataDir, defaultConfigFile } from './paths.js';
