@@ -188,3 +188,27 @@ targets:
     expect((error as KaavanError).message).toContain('targets.0.checks.0.interval');
   });
 });
+
+describe('retiring a failing check', () => {
+  it('closes its open alert when the check is disabled, and again when it is removed', async () => {
+    const { dir, configFile } = setup(`version: 1
+targets:
+  - name: api
+    checks:
+      - { name: a, kind: tcp, host: 127.0.0.1, port: 1, interval: 1s, timeout: 500ms, retries: 0 }
+      - { name: b, kind: tcp, host: 127.0.0.1, port: 1, interval: 1s, timeout: 500ms, retries: 0 }
+`);
+    const rt = await boot(configFile, join(dir, 'data'), new RecordingChannel());
+    await waitFor(async () => (await rt.service.listAlerts({ state: 'open' })).length === 2);
+    await rt.service.saveCheck({ target: 'api', originalName: 'a', check: { name: 'a', kind: 'tcp', host: '127.0.0.1', port: 1, enabled: false } });
+    await rt.service.removeCheck({ target: 'api', check: 'b' });
+    const alerts = await rt.service.listAlerts({});
+    expect(alerts.map((a) => [a.check, a.state]).sort()).toEqual([['a', 'resolved'], ['b', 'resolved']]);
+    const events = await Promise.all(alerts.map((a) => rt.service.alertDetail({ id: a.id })));
+    expect(events.map((d) => d.events.at(-1)!.message).sort()).toEqual([
+      'Resolved: the check was disabled in the configuration',
+      'Resolved: the check was removed from the configuration',
+    ]);
+    expect((await rt.service.overview()).targets[0]!.checks[0]!.status).toBe('paused');
+  });
+});

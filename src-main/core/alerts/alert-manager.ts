@@ -99,12 +99,13 @@ export class AlertManager {
     return updated;
   }
 
-  /** A check was removed from the config: its active alert cannot recover any more. */
-  closeForRemovedCheck(target: string, check: string): void {
+  /** A check was removed or disabled: its active alert can no longer recover by itself. */
+  closeForRetiredCheck(target: string, check: string, reason: 'removed from' | 'disabled in'): void {
     const active = this.store.alerts.active(alertKey(target, check));
     if (!active) return;
-    const updated = this.store.alerts.resolve(active.id, this.now(), 'manual', 'Resolved: the check was removed from the configuration');
-    this.onChange('resolved', updated, 'check removed');
+    const text = `Resolved: the check was ${reason} the configuration`;
+    const updated = this.store.alerts.resolve(active.id, this.now(), 'manual', text);
+    this.onChange('resolved', updated, text);
   }
 
   private require(id: number): Alert {

@@ -80,7 +80,7 @@ export class MonitorEngine {
         this.scheduler?.remove(id);
         this.runtimes.delete(id);
         this.options.store.checkState.delete(runtime.check.target, runtime.check.name);
-        this.options.alerts.closeForRemovedCheck(runtime.check.target, runtime.check.name);
+        this.options.alerts.closeForRetiredCheck(runtime.check.target, runtime.check.name, 'removed from');
       }
     }
 
@@ -94,6 +94,9 @@ export class MonitorEngine {
       const existing = this.runtimes.get(check.id);
       if (existing) {
         const changed = JSON.stringify(existing.check.params) !== JSON.stringify(check.params);
+        if (existing.check.enabled && !check.enabled) {
+          this.options.alerts.closeForRetiredCheck(check.target, check.name, 'disabled in');
+        }
         existing.check = check;
         if (changed) this.syncJob(existing);
       } else {
