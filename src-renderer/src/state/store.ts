@@ -55,10 +55,21 @@ function readTheme(): ThemeChoice {
   return 'system';
 }
 
+const systemDark = typeof matchMedia === 'function' ? matchMedia('(prefers-color-scheme: dark)') : null;
+let followSystem: (() => void) | null = null;
+
+/** Always sets an explicit <html data-theme>, so the palettes are written once in CSS; "system" follows the OS live. */
 export function applyTheme(theme: ThemeChoice): void {
   const root = document.documentElement;
-  if (theme === 'system') root.removeAttribute('data-theme');
-  else root.setAttribute('data-theme', theme);
+  if (followSystem) systemDark?.removeEventListener('change', followSystem);
+  followSystem = null;
+  if (theme === 'system') {
+    followSystem = () => root.setAttribute('data-theme', systemDark?.matches ? 'dark' : 'light');
+    systemDark?.addEventListener('change', followSystem);
+    followSystem();
+  } else {
+    root.setAttribute('data-theme', theme);
+  }
 }
 
 let toastSeq = 0;
