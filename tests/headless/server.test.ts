@@ -126,12 +126,17 @@ describe('headless server', () => {
       ws.on('open', r);
       ws.on('error', j);
     });
-    const got = new Promise<{ type: string; overview?: { paused: boolean } }>((resolve) =>
+    // Other overview events (coalesced from earlier changes) may come first: wait for the paused one.
+    const got = new Promise<{ type: string; overview?: { paused: boolean } }>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error('no paused overview event within 5 s')), 5000);
       ws.on('message', (data) => {
         const event = JSON.parse(String(data));
-        if (event.type === 'overview') resolve(event);
-      }),
-    );
+        if (event.type === 'overview' && event.overview.paused) {
+          clearTimeout(timer);
+          resolve(event);
+        }
+      });
+    });
     await rpc('setPaused', { paused: true });
     const event = await got;
     expect(event.overview?.paused).toBe(true);

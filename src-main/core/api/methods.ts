@@ -4,6 +4,7 @@ import { z } from 'zod';
 import type { KaavanService } from './service.js';
 import { KaavanError, formatPath } from './errors.js';
 import { settingsSchema } from '../config/schema.js';
+import { SECRET_NAME_PATTERN } from '../secrets/secrets.js';
 
 const none = z.union([z.undefined(), z.null(), z.strictObject({})]).transform(() => undefined);
 const name = z.string().trim().min(1).max(64);
@@ -11,9 +12,7 @@ const id = z.number().int().positive();
 const note = z.string().max(2000).optional();
 const secretName = z
   .string()
-  .min(1)
-  .max(128)
-  .regex(/^[A-Za-z0-9._-]+$/, 'may only contain letters, digits, ".", "_" and "-"');
+  .regex(SECRET_NAME_PATTERN, 'must be 1..128 letters, digits, ".", "_" or "-"');
 
 export const methodInputs = {
   info: none,
