@@ -11,9 +11,6 @@ vi.mock('electron', async () => {
   return { ...fakeElectron, default: fakeElectron };
 });
 vi.mock('electron-store', async () => ({ default: (await import('./fake-electron.js')).FakeElectronStore }));
-vi.mock('../../src-main/core/secrets/secrets.js', () => ({
-  createSecretStore: () => ({ get: async () => null, set: async () => ({}), delete: async () => false, list: async () => [] }),
-}));
 
 const root = new URL('../../', import.meta.url).pathname;
 const temp = mkdtempSync(join(tmpdir(), 'kaavan-shell-invalid-'));

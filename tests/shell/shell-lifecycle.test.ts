@@ -27,19 +27,6 @@ vi.mock('electron', async () => {
 // electron-store needs Electron's app; its stand-in keeps the same file layout (<cwd>/<name>.json).
 vi.mock('electron-store', async () => ({ default: (await import('./fake-electron.js')).FakeElectronStore }));
 
-// The OS keychain is not part of this test.
-vi.mock('../../src-main/core/secrets/secrets.js', () => ({
-  createSecretStore: () => {
-    const values = new Map<string, string>();
-    return {
-      get: async (name: string) => values.get(name) ?? null,
-      set: async (name: string, value: string) => (values.set(name, value), { name, source: 'keychain' as const }),
-      delete: async (name: string) => values.delete(name),
-      list: async () => [...values.keys()].map((name) => ({ name, source: 'keychain' as const })),
-    };
-  },
-}));
-
 const root = new URL('../../', import.meta.url).pathname;
 const temp = mkdtempSync(join(tmpdir(), 'kaavan-shell-'));
 const dataDir = join(temp, 'data');
