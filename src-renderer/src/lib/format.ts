@@ -39,7 +39,8 @@ export function shortDateTime(at: number, now: number = Date.now()): string {
 export function formatMs(ms: number | null | undefined): string {
   if (ms === null || ms === undefined) return '\u2014';
   if (ms >= 10_000) return `${(ms / 1000).toFixed(1)} s`;
-  return `${Math.round(ms)} ms`;
+  // Sub-10 ms answers (loopback, LAN) keep one decimal, as the probes' own messages do.
+  return ms < 10 ? `${Math.round(ms * 10) / 10} ms` : `${Math.round(ms)} ms`;
 }
 
 export function formatPercent(share: number | null | undefined): string {
