@@ -3,7 +3,7 @@ import { useId, useState, type FormEvent } from 'react';
 import type { Alert } from '../../../src-main/core/model';
 import { useApp } from '../state/store';
 import { errorMessage } from '../client/client';
-import { Dialog } from './Dialog';
+import { Dialog, FormFooter } from './Dialog';
 import { Icon } from './icons';
 import { humanDuration } from '../lib/format';
 
@@ -119,14 +119,7 @@ function NoteDialog({ alert, mode, onClose, onDone }: { alert: Alert; mode: 'ack
             {error}
           </p>
         )}
-        <div className="dialog-footer dialog-footer-inline">
-          <button type="button" className="btn" onClick={onClose} disabled={busy}>
-            Cancel
-          </button>
-          <button type="submit" className="btn btn-primary" disabled={busy} data-testid="note-submit">
-            {busy ? 'Saving\u2026' : ack ? 'Acknowledge' : 'Resolve'}
-          </button>
-        </div>
+        <FormFooter busy={busy} onCancel={onClose} submitLabel={ack ? 'Acknowledge' : 'Resolve'} submitTestId="note-submit" />
       </form>
     </Dialog>
   );

@@ -104,6 +104,32 @@ export function Dialog({
   );
 }
 
+/** Cancel + submit row at the end of a dialog's form; the submit label reads "Saving…" while busy. */
+export function FormFooter({
+  busy,
+  onCancel,
+  submitLabel,
+  submitDisabled = false,
+  submitTestId,
+}: {
+  busy: boolean;
+  onCancel: () => void;
+  submitLabel: string;
+  submitDisabled?: boolean;
+  submitTestId?: string;
+}) {
+  return (
+    <div className="dialog-footer dialog-footer-inline">
+      <button type="button" className="btn" onClick={onCancel} disabled={busy}>
+        Cancel
+      </button>
+      <button type="submit" className="btn btn-primary" disabled={busy || submitDisabled} data-testid={submitTestId}>
+        {busy ? 'Saving\u2026' : submitLabel}
+      </button>
+    </div>
+  );
+}
+
 /** "Are you sure?" with a destructive or primary confirm button. */
 export function ConfirmDialog({
   title,

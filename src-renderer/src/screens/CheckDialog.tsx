@@ -7,7 +7,7 @@ import type { FieldIssue } from '../../../src-main/core/api/errors';
 import { useApp } from '../state/store';
 import { ClientError, errorMessage } from '../client/client';
 import { useDebounced } from '../lib/hooks';
-import { Dialog } from '../components/Dialog';
+import { Dialog, FormFooter } from '../components/Dialog';
 import { Checkbox, Field } from '../components/Field';
 import { Icon } from '../components/icons';
 import { checkFromForm, formFromCheck, issuesByField, type CheckFormState, type FormField } from './check-form-model';
@@ -214,14 +214,7 @@ export function CheckDialog({
           )}
         </fieldset>
 
-        <div className="dialog-footer dialog-footer-inline">
-          <button type="button" className="btn" onClick={onClose} disabled={busy}>
-            Cancel
-          </button>
-          <button type="submit" className="btn btn-primary" disabled={busy} data-testid="check-save">
-            {busy ? 'Saving\u2026' : check ? 'Save check' : 'Add check'}
-          </button>
-        </div>
+        <FormFooter busy={busy} onCancel={onClose} submitLabel={check ? 'Save check' : 'Add check'} submitTestId="check-save" />
       </form>
     </Dialog>
   );

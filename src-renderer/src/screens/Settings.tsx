@@ -8,7 +8,7 @@ import { useApp } from '../state/store';
 import { useLoader } from '../lib/hooks';
 import { ClientError, errorMessage } from '../client/client';
 import { Checkbox, Field } from '../components/Field';
-import { ConfirmDialog, Dialog } from '../components/Dialog';
+import { ConfirmDialog, Dialog, FormFooter } from '../components/Dialog';
 import { Icon } from '../components/icons';
 import { ThemeToggle } from '../components/ThemeToggle';
 
@@ -323,14 +323,7 @@ function SecretDialog({ name: initialName, onClose, onSaved }: { name?: string; 
             <input id={id} type="password" value={value} onChange={(e) => setValue(e.target.value)} aria-invalid={invalid || undefined} aria-describedby={describedBy} autoComplete="new-password" data-autofocus={initialName ? true : undefined} />
           )}
         </Field>
-        <div className="dialog-footer dialog-footer-inline">
-          <button type="button" className="btn" onClick={onClose} disabled={busy}>
-            Cancel
-          </button>
-          <button type="submit" className="btn btn-primary" disabled={busy || !value}>
-            {busy ? 'Saving\u2026' : 'Save secret'}
-          </button>
-        </div>
+        <FormFooter busy={busy} onCancel={onClose} submitLabel={'Save secret'} submitDisabled={!value} />
       </form>
     </Dialog>
   );

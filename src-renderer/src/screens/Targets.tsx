@@ -5,7 +5,7 @@ import type { CheckStatus } from '../../../src-main/core/model';
 import { useApp } from '../state/store';
 import { useLoader } from '../lib/hooks';
 import { ClientError, errorMessage } from '../client/client';
-import { ConfirmDialog, Dialog } from '../components/Dialog';
+import { ConfirmDialog, Dialog, FormFooter } from '../components/Dialog';
 import { Field } from '../components/Field';
 import { Icon } from '../components/icons';
 import { StatusDot } from '../components/status';
@@ -314,14 +314,7 @@ function TargetDialog({ target, onClose, onSaved }: { target?: TargetConfig; onC
             <input id={id} value={tags} onChange={(e) => setTags(e.target.value)} aria-invalid={invalid || undefined} aria-describedby={describedBy} autoComplete="off" data-testid="input-target-tags" />
           )}
         </Field>
-        <div className="dialog-footer dialog-footer-inline">
-          <button type="button" className="btn" onClick={onClose} disabled={busy}>
-            Cancel
-          </button>
-          <button type="submit" className="btn btn-primary" disabled={busy} data-testid="target-save">
-            {busy ? 'Saving\u2026' : target ? 'Save target' : 'Add target'}
-          </button>
-        </div>
+        <FormFooter busy={busy} onCancel={onClose} submitLabel={target ? 'Save target' : 'Add target'} submitTestId="target-save" />
       </form>
     </Dialog>
   );
