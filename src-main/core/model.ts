@@ -15,9 +15,17 @@ export interface ProbeOutcome {
   message: string;
   /** Optional numbers (bytes read, status code, ...) kept with the result. */
   metrics?: Record<string, number>;
+  /**
+   * Set when the probe failed because of the observer itself, not the target: the local machine ran
+   * out of file descriptors (EMFILE/ENFILE), buffers (ENOBUFS), memory or local ports. Such outcomes
+   * never mark a check down; they are reported as Kaavan's own health problem. The value is the code.
+   */
+  observerFault?: string;
 }
 
 export interface CheckResult extends ProbeOutcome {
+  /** Stable id of the check (names are labels; the id survives renames). */
+  checkId?: number;
   target: string;
   check: string;
   /** Epoch ms when the probe started. */
@@ -29,6 +37,8 @@ export type AlertState = 'open' | 'acknowledged' | 'resolved';
 
 export interface Alert {
   id: number;
+  /** Stable id of the check this alert is about; null for alerts about Kaavan itself or other subjects. */
+  checkId: number | null;
   /** Dedup key: one open alert per key ("check:<target>/<check>"). */
   key: string;
   target: string;
@@ -70,6 +80,10 @@ export interface AuditEntry {
 
 /** Live state of one check, as shown on the health cards. */
 export interface CheckView {
+  /** Stable id of the check. */
+  id: number;
+  /** Stable id of its target. */
+  targetId: number;
   target: string;
   name: string;
   kind: string;
@@ -98,6 +112,8 @@ export interface CheckStats {
 }
 
 export interface TargetView {
+  /** Stable id of the target. */
+  id: number;
   name: string;
   tags: string[];
   /** Worst status among the target's enabled checks. */
@@ -107,6 +123,32 @@ export interface TargetView {
 
 /** Colour of the tray icon and the header. */
 export type OverallLevel = 'ok' | 'warning' | 'error' | 'idle';
+
+/** Counters and colour of the whole dashboard, sent with every delta. */
+export interface OverviewSummary {
+  paused: boolean;
+  level: OverallLevel;
+  counts: Record<CheckStatus, number>;
+  openAlerts: number;
+  generatedAt: number;
+}
+
+/** A problem of Kaavan itself (never of a watched server). */
+export interface HealthProblem {
+  /** Stable code: 'store-write-failed', 'descriptors-exhausted', 'delivery-backlog', 'config-invalid', ... */
+  code: string;
+  /** One line a person can act on. */
+  message: string;
+  since: number;
+  /** How many times it was seen since `since`. */
+  count: number;
+}
+
+export interface KaavanHealth {
+  ok: boolean;
+  problems: HealthProblem[];
+  generatedAt: number;
+}
 
 export interface Overview {
   paused: boolean;

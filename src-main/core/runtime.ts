@@ -7,10 +7,13 @@ import { AlertManager } from './alerts/alert-manager.js';
 import { Notifier } from './alerts/notifier.js';
 import { EventHub, KaavanServiceImpl } from './api/kaavan-service.js';
 import { createSecretStore, type SecretStore } from './secrets/secrets.js';
+import { SelfHealth } from './health/self-health.js';
 
 export async function createKaavan(options: KaavanOptions): Promise<KaavanRuntime> {
   const now = options.now ?? Date.now;
   const events = new EventHub();
+  const health = new SelfHealth(now);
+  health.subscribe((snapshot) => events.emit({ type: 'health', health: snapshot }));
   const log = (scope: string, error: unknown) =>
     console.error(`kaavan: ${scope}: ${error instanceof Error ? error.message : String(error)}`);
 
@@ -47,6 +50,7 @@ export async function createKaavan(options: KaavanOptions): Promise<KaavanRuntim
     store,
     secrets: options.secrets ?? lazySecretStore(),
     events,
+    health,
     now,
   });
 

@@ -5,7 +5,7 @@ import { resolve } from 'node:path';
 import { FileConfigStore } from '../core/config/file-config-store.js';
 import { assertValidConfig, emptyConfig } from '../core/config/validate.js';
 import { resolveChecks } from '../core/config/resolve.js';
-import { runWithDeadline } from '../core/engine/scheduler.js';
+import { createProbeRunner } from '../core/engine/probe-runner.js';
 import { KaavanError } from '../core/api/errors.js';
 import { createKaavan } from '../core/kaavan.js';
 import { ConsoleChannel } from '../core/alerts/channels/console.js';
@@ -181,15 +181,16 @@ async function checkOnce(ctx: Ctx): Promise<number> {
   const checks = resolveChecks(config).filter((c) => c.enabled);
   const concurrency = config.settings?.concurrency ?? 16;
   const rows: OnceRow[] = new Array(checks.length);
+  // Secrets are read lazily: a config without references never opens the keychain.
+  let secretStore: ReturnType<typeof createSecretStore> | null = null;
+  const runProbe = createProbeRunner({ secrets: { get: (name) => (secretStore ??= createSecretStore()).get(name) } });
+  const never = new AbortController().signal;
   let next = 0;
   const worker = async () => {
     while (next < checks.length) {
       const index = next++;
       const check = checks[index]!;
-      const outcome = await runWithDeadline(
-        (signal) => check.kind.probe(check.params as never, { signal, timeoutMs: check.timeoutMs }),
-        check.timeoutMs,
-      );
+      const outcome = await runProbe(check, never);
       rows[index] = { target: check.target, check: check.name, kind: check.kind.kind, status: outcome.status, latencyMs: outcome.latencyMs, message: outcome.message };
     }
   };

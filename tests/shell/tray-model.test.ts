@@ -14,6 +14,8 @@ import {
 
 function check(target: string, name: string, status: CheckStatus): CheckView {
   return {
+    id: 0,
+    targetId: 0,
     target,
     name,
     kind: 'http',
@@ -34,7 +36,7 @@ function overview(targets: Array<[string, CheckStatus, Array<[string, CheckStatu
   const counts: Record<CheckStatus, number> = { pending: 0, up: 0, degraded: 0, down: 0, paused: 0 };
   const views: TargetView[] = targets.map(([name, status, checks]) => {
     for (const [, s] of checks) counts[s]++;
-    return { name, tags: [], status, checks: checks.map(([c, s]) => check(name, c, s)) };
+    return { id: 0, name, tags: [], status, checks: checks.map(([c, s]) => check(name, c, s)) };
   });
   return { paused: false, level: 'ok', counts, openAlerts: 0, targets: views, generatedAt: 0, ...extra };
 }

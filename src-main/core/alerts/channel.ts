@@ -19,6 +19,19 @@ export interface AlertChannel {
   readonly name: string;
   /** Which notice kinds this channel wants (acknowledged/resolved by hand are often not worth a popup). */
   accepts(kind: NoticeKind): boolean;
-  /** Delivers one notice; rejects on failure (the caller records it and carries on). */
-  deliver(notice: AlertNotice): Promise<void>;
+  /**
+   * Delivers one notice; rejects on failure (the caller records it and retries with backoff).
+   * `ctx.idempotencyKey` is the same for every attempt of one notice to this channel: a channel
+   * whose peer can de-duplicate (an `Idempotency-Key` header, a message id) must pass it on, so a
+   * crash between sending and recording the delivery never shows the notice twice.
+   * `ctx.signal` aborts at the channel's delivery timeout or at shutdown.
+   */
+  deliver(notice: AlertNotice, ctx: DeliveryContext): Promise<void>;
+}
+
+export interface DeliveryContext {
+  idempotencyKey: string;
+  signal: AbortSignal;
+  /** 1 for the first attempt. */
+  attempt: number;
 }

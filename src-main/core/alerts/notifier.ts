@@ -86,7 +86,7 @@ export class Notifier {
         if (this.stopped) return;
         const channel = this.channels.get(item.channel)!;
         try {
-          await channel.deliver(item.notice);
+          await channel.deliver(item.notice, { idempotencyKey: `outbox:${item.id}`, signal: new AbortController().signal, attempt: item.attempts + 1 });
           this.options.outbox.markDelivered(item.id, this.now());
         } catch (error) {
           const delay = (this.options.backoffMs ?? BACKOFF_MS)[item.attempts];

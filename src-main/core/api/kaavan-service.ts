@@ -1,6 +1,7 @@
 // The one implementation of KaavanService. Transports call it through methods.ts (validated input).
 import type { KaavanEvent, KaavanService, SecretInfo, ServiceInfo, ValidationResult } from './service.js';
-import type { AuditEntry, CheckResult, Overview } from '../model.js';
+import type { AuditEntry, CheckResult, KaavanHealth, Overview } from '../model.js';
+import type { SelfHealth } from '../health/self-health.js';
 import type { CheckConfig, KaavanConfig, Settings } from '../config/schema.js';
 import { targetSchema } from '../config/schema.js';
 import { KaavanError, formatPath, type FieldIssue } from './errors.js';
@@ -23,6 +24,7 @@ export interface ServiceDeps {
   store: Store;
   secrets: SecretStore;
   events: EventHub;
+  health: SelfHealth;
   now: () => number;
 }
 
@@ -65,6 +67,10 @@ export class KaavanServiceImpl implements KaavanService {
 
   async overview(): Promise<Overview> {
     return this.deps.engine.overview();
+  }
+
+  async health(): Promise<KaavanHealth> {
+    return this.deps.health.snapshot();
   }
 
   async checkHistory(input: { target: string; check: string; sinceMs?: number; limit?: number }) {

@@ -17,6 +17,7 @@ const secretName = z
 export const methodInputs = {
   info: none,
   overview: none,
+  health: none,
   checkHistory: z.strictObject({
     target: name,
     check: name,

@@ -9,7 +9,10 @@ import type {
   AuditEntry,
   CheckResult,
   CheckStatus,
+  CheckView,
+  KaavanHealth,
   Overview,
+  OverviewSummary,
   ResultPoint,
   Severity,
 } from '../model.js';
@@ -48,6 +51,8 @@ export interface SecretInfo {
 export interface KaavanService {
   info(): Promise<ServiceInfo>;
   overview(): Promise<Overview>;
+  /** Kaavan's own health (store, descriptors, delivery backlog): never a watched server's. */
+  health(): Promise<KaavanHealth>;
   checkHistory(input: { target: string; check: string; sinceMs?: number; limit?: number }): Promise<ResultPoint[]>;
 
   listAlerts(input: AlertFilter): Promise<Alert[]>;
@@ -88,7 +93,14 @@ export type KaavanEvent =
   | { type: 'check.result'; result: CheckResult; status: CheckStatus }
   | { type: 'check.transition'; target: string; check: string; from: CheckStatus; to: CheckStatus; at: number; message: string }
   | { type: 'alert.opened' | 'alert.reminder' | 'alert.acknowledged' | 'alert.resolved'; alert: Alert; text: string }
+  /** A full snapshot: sent when the set of targets/checks changes (and on request). */
   | { type: 'overview'; overview: Overview }
+  /**
+   * Per-check deltas, coalesced (at most every 150 ms): only the checks whose view changed, plus the
+   * summary. Clients merge them by check id into the last snapshot.
+   */
+  | { type: 'checks.changed'; checks: CheckView[]; summary: OverviewSummary }
+  | { type: 'health'; health: KaavanHealth }
   | { type: 'config.changed' };
 
 export type { TargetConfig, CheckConfig };

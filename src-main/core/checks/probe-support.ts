@@ -25,7 +25,7 @@ export interface ProbeDeadline {
   dispose(): void;
 }
 
-export function startDeadline(ctx: ProbeContext): ProbeDeadline {
+export function startDeadline(ctx: Pick<ProbeContext, 'signal' | 'timeoutMs'>): ProbeDeadline {
   const started = performance.now();
   const controller = new AbortController();
   const timeoutMs = Math.max(1, ctx.timeoutMs);

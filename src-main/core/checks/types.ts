@@ -1,5 +1,12 @@
 import type { z } from 'zod';
 import type { ProbeOutcome } from '../model.js';
+import type { Logger } from '../log/logger.js';
+import type { Host } from '../hosts/host.js';
+
+/** Reads secrets by reference name (keychain, then KAAVAN_SECRET_<NAME>); null when absent. */
+export interface SecretReader {
+  get(name: string): Promise<string | null>;
+}
 
 /** Everything a probe may use besides its own params. */
 export interface ProbeContext {
@@ -7,6 +14,18 @@ export interface ProbeContext {
   signal: AbortSignal;
   /** The check's timeout in ms (already enforced by the scheduler through `signal`). */
   timeoutMs: number;
+  /** Wall clock (epoch ms), injectable for tests. */
+  now: () => number;
+  /** Secret references in params (`passwordRef`, `tokenRef`, `{ secretRef }`) resolve through this. */
+  secrets: SecretReader;
+  /** Never log a secret value. */
+  log: Logger;
+  /** The machine the check runs on: the local computer, or the target's SSH host (hosts issue). */
+  host: Host;
+  /** Stable ids and labels of what is probed, for messages and per-check state (baselines, offsets). */
+  checkId?: number;
+  target?: string;
+  check?: string;
 }
 
 /**

@@ -28,8 +28,10 @@ export interface ResolvedSettings {
 }
 
 export interface ResolvedCheck {
-  /** "target/check": unique across the document. */
+  /** "target/check": unique across the document (a label key; the stable id is checkId). */
   id: string;
+  /** Stable id from the store, set by the reconciler (absent in `check --once` without a store). */
+  checkId?: number;
   target: string;
   name: string;
   kind: CheckKind;

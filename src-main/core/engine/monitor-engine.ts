@@ -7,6 +7,7 @@ import type { KaavanEvent } from '../api/service.js';
 import { resolveChecks, resolveSettings, type ResolvedCheck, type ResolvedSettings } from '../config/resolve.js';
 import { applyOutcome, initialMachineState, type CheckMachineState } from './check-state-machine.js';
 import { Scheduler } from './scheduler.js';
+import { createProbeRunner, type ProbeRunner } from './probe-runner.js';
 import { RollingStats, STATS_WINDOW_MS } from '../stats/check-stats.js';
 import type { Store } from '../store/store.js';
 import type { AlertManager } from '../alerts/alert-manager.js';
@@ -43,6 +44,7 @@ export interface MonitorEngineOptions {
   now?: () => number;
   /** Reports unexpected internal errors (logged by the caller); the engine carries on. */
   onError?: (error: unknown) => void;
+  runProbe?: ProbeRunner;
 }
 
 export class MonitorEngine {
@@ -56,9 +58,11 @@ export class MonitorEngine {
   private pruneTimer: NodeJS.Timeout | null = null;
   private persisted: Map<string, PersistedCheckState>;
   private readonly now: () => number;
+  private readonly runProbe: ProbeRunner;
 
   constructor(private readonly options: MonitorEngineOptions) {
     this.now = options.now ?? Date.now;
+    this.runProbe = options.runProbe ?? createProbeRunner({ now: this.now });
     this.settings = resolveSettings({ version: 1 });
     this.persisted = options.store.checkState.load<PersistedCheckState>();
   }
@@ -175,7 +179,7 @@ export class MonitorEngine {
         checks.push(view);
       }
       const active = checks.filter((c) => c.status !== 'paused').map((c) => c.status);
-      targets.push({ name, tags: target.tags, status: active.length ? worstStatus(active) : 'paused', checks });
+      targets.push({ id: 0, name, tags: target.tags, status: active.length ? worstStatus(active) : 'paused', checks });
     }
     return {
       paused: this.paused,
@@ -223,6 +227,8 @@ export class MonitorEngine {
   private viewOf(runtime: CheckRuntime, now: number): CheckView {
     const { check, machine } = runtime;
     return {
+      id: check.checkId ?? 0,
+      targetId: 0,
       target: check.target,
       name: check.name,
       kind: check.kind.kind,
@@ -262,7 +268,7 @@ export class MonitorEngine {
       id: check.id,
       intervalMs: check.intervalMs,
       timeoutMs: check.timeoutMs,
-      probe: (signal) => check.kind.probe(check.params as never, { signal, timeoutMs: check.timeoutMs }),
+      probe: (signal) => this.runProbe(check, signal),
     });
   }
 

@@ -8,6 +8,7 @@ function toAlert(r: Row): Alert {
   const num = (v: unknown) => (v === null || v === undefined ? null : Number(v));
   return {
     id: Number(r.id),
+    checkId: r.check_id === null || r.check_id === undefined ? null : Number(r.check_id),
     key: String(r.key),
     target: String(r.target),
     check: String(r.check_name),

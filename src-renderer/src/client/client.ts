@@ -82,6 +82,7 @@ export function createClient(t: Transport): KaavanClient {
     subscribe: (l) => t.subscribe(l),
     info: () => call('info'),
     overview: () => call('overview'),
+    health: () => call('health'),
     checkHistory: (i) => call('checkHistory', i),
     listAlerts: (i) => call('listAlerts', i),
     alertDetail: (i) => call('alertDetail', i),

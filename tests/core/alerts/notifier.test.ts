@@ -39,7 +39,7 @@ const notice = (kind: NoticeKind, title = 't'): AlertNotice => ({
   title,
   body: 'b',
   at: 1,
-  alert: { id: 1, key: 'check:a/b', target: 'a', check: 'b', severity: 'error', state: 'open', title, message: 'm', openedAt: 1, lastSeenAt: 1, ackedAt: null, ackNote: null, resolvedAt: null, resolvedBy: null, count: 1, metadata: {} },
+  alert: { id: 1, checkId: 1, key: 'check:a/b', target: 'a', check: 'b', severity: 'error', state: 'open', title, message: 'm', openedAt: 1, lastSeenAt: 1, ackedAt: null, ackNote: null, resolvedAt: null, resolvedBy: null, count: 1, metadata: {} },
 });
 
 const waitFor = async (cond: () => boolean, ms = 5000) => {

@@ -1,3 +1,4 @@
+import { makeProbeContext } from '../../../src-main/core/checks/probe-context.js';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createServer, type Server } from 'node:http';
 import { createServer as createTcpServer, type Socket } from 'node:net';
@@ -46,7 +47,7 @@ describe('scheduler', () => {
       id,
       intervalMs: 60_000,
       timeoutMs,
-      probe: (signal: AbortSignal) => httpCheck.probe({ url: `http://127.0.0.1:${port}/` }, { signal, timeoutMs }),
+      probe: (signal: AbortSignal) => httpCheck.probe({ url: `http://127.0.0.1:${port}/` }, makeProbeContext({ signal, timeoutMs })),
     });
     scheduler.upsert(job('hanging', hangingPort, 4000));
     for (let i = 0; i < 50; i++) scheduler.upsert(job(`healthy-${i}`, healthyPort, 4000));

@@ -12,7 +12,7 @@ import type { TLSSocket } from 'node:tls';
 import { pipeline, type Readable } from 'node:stream';
 import zlib from 'node:zlib';
 import { z } from 'zod';
-import { defineCheckKind } from '../types.js';
+import { defineCheckKind, type ProbeContext } from '../types.js';
 import { durationField } from '../../config/fields.js';
 import { parseDuration } from '../../config/duration.js';
 import { parseSize } from '../../config/size.js';
@@ -290,7 +290,7 @@ function buildHeaders(params: HttpParams): Record<string, string> {
   return headers;
 }
 
-export async function probeHttp(params: HttpParams, ctx: { signal: AbortSignal; timeoutMs: number }): Promise<ProbeOutcome> {
+export async function probeHttp(params: HttpParams, ctx: Pick<ProbeContext, 'signal' | 'timeoutMs'> & Partial<ProbeContext>): Promise<ProbeOutcome> {
   const deadline = startDeadline(ctx);
   const phase: Phase = { text: 'starting' };
   const current: { req?: http.ClientRequest; res?: http.IncomingMessage } = {};

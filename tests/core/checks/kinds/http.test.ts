@@ -1,4 +1,5 @@
 // Integration tests of the http check kind against real servers on 127.0.0.1.
+import { makeProbeContext } from '../../../../src-main/core/checks/probe-context.js';
 import { describe, expect, it } from 'vitest';
 import zlib from 'node:zlib';
 import type http from 'node:http';
@@ -20,7 +21,7 @@ import {
 const GB = 1024 ** 3;
 
 function probe(params: HttpParams, timeoutMs = 5000, signal: AbortSignal = new AbortController().signal) {
-  return httpCheck.probe(params, { signal, timeoutMs });
+  return httpCheck.probe(params, makeProbeContext({ signal, timeoutMs }));
 }
 
 async function timed<T>(fn: () => Promise<T>): Promise<{ value: T; ms: number }> {

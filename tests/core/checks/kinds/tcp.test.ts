@@ -1,4 +1,5 @@
 // Integration tests of the tcp check kind against real listeners on 127.0.0.1.
+import { makeProbeContext } from '../../../../src-main/core/checks/probe-context.js';
 import { describe, expect, it } from 'vitest';
 import { tcpCheck } from '../../../../src-main/core/checks/kinds/tcp.js';
 import { checkSchema } from '../../../../src-main/core/config/schema.js';
@@ -7,7 +8,7 @@ import { closedPort, startBlackholeServer, startTcpServer } from '../../../helpe
 type TcpParams = Parameters<typeof tcpCheck.probe>[0];
 
 function probe(params: TcpParams, timeoutMs = 5000, signal: AbortSignal = new AbortController().signal) {
-  return tcpCheck.probe(params, { signal, timeoutMs });
+  return tcpCheck.probe(params, makeProbeContext({ signal, timeoutMs }));
 }
 
 async function timed<T>(fn: () => Promise<T>): Promise<{ value: T; ms: number }> {

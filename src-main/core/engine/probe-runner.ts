@@ -1,0 +1,61 @@
+// The one way a check is probed, by the engine's scheduler and by `kaavan check --once` alike:
+// builds the probe context (secrets, clock, logger, host), runs the kind under a hard deadline and
+// tells observer faults (this machine out of descriptors or buffers) apart from target failures.
+import type { ProbeOutcome } from '../model.js';
+import type { ResolvedCheck } from '../config/resolve.js';
+import type { SecretReader } from '../checks/types.js';
+import type { Logger } from '../log/logger.js';
+import type { Host } from '../hosts/host.js';
+import { localHost } from '../hosts/local-host.js';
+import { silentLogger } from '../log/logger.js';
+import { noSecrets } from '../checks/probe-context.js';
+import { runWithDeadline } from './scheduler.js';
+
+/** Error codes that mean this machine, not the target, failed. */
+export const OBSERVER_FAULT_CODES = new Set(['EMFILE', 'ENFILE', 'ENOBUFS', 'ENOMEM', 'EADDRNOTAVAIL', 'ENOSPC']);
+
+export interface ProbeRunnerDeps {
+  secrets?: SecretReader;
+  log?: Logger;
+  now?: () => number;
+  /** The host a check runs on (its target's SSH host, or this computer). */
+  hostFor?: (check: ResolvedCheck) => Host;
+  graceMs?: number;
+}
+
+/** Finds an observer-fault code in an outcome's message or a thrown error. */
+export function observerFaultOf(outcome: ProbeOutcome): string | undefined {
+  if (outcome.observerFault) return outcome.observerFault;
+  if (outcome.status !== 'down') return undefined;
+  const match = /\b(EMFILE|ENFILE|ENOBUFS|ENOMEM|EADDRNOTAVAIL)\b/.exec(outcome.message);
+  return match?.[1];
+}
+
+export function createProbeRunner(deps: ProbeRunnerDeps = {}) {
+  const now = deps.now ?? Date.now;
+  const log = deps.log ?? silentLogger;
+  return async function runProbe(check: ResolvedCheck, signal: AbortSignal): Promise<ProbeOutcome> {
+    const host = deps.hostFor?.(check) ?? localHost;
+    const outcome = await runWithDeadline(
+      (inner) =>
+        check.kind.probe(check.params as never, {
+          signal: inner,
+          timeoutMs: check.timeoutMs,
+          now,
+          secrets: deps.secrets ?? noSecrets,
+          log: log.child({ check: `${check.target}/${check.name}` }),
+          host,
+          target: check.target,
+          check: check.name,
+          ...(check.checkId !== undefined ? { checkId: check.checkId } : {}),
+        }),
+      check.timeoutMs,
+      deps.graceMs,
+      signal,
+    );
+    const fault = observerFaultOf(outcome);
+    return fault ? { ...outcome, observerFault: fault } : outcome;
+  };
+}
+
+export type ProbeRunner = ReturnType<typeof createProbeRunner>;

@@ -1,0 +1,27 @@
+// The machine a host-level check runs on. Two implementations: the local computer (local-host.ts)
+// and a target reached over SSH (the hosts issue adds ssh-host.ts). One check file serves both.
+export interface ExecResult {
+  exitCode: number | null;
+  signal: string | null;
+  stdout: string;
+  stderr: string;
+}
+
+export interface ExecOptions {
+  signal?: AbortSignal;
+  /** Bytes of stdout/stderr kept (each); the rest is dropped. */
+  maxOutputBytes?: number;
+  /** Text written to the command's stdin. */
+  input?: string;
+}
+
+export interface Host {
+  /** 'local' or 'ssh'. */
+  readonly kind: 'local' | 'ssh';
+  /** For messages: "this computer", "ops@web1". */
+  readonly label: string;
+  /** Runs a shell command line (sh -c on POSIX). Rejects only when it cannot be started. */
+  exec(command: string, options?: ExecOptions): Promise<ExecResult>;
+  /** Reads a whole (small) file. */
+  readFile(path: string, options?: { signal?: AbortSignal; maxBytes?: number }): Promise<Buffer>;
+}
