@@ -4,6 +4,7 @@ import type { ConfigStore } from './config/config-store.js';
 import type { AlertChannel } from './alerts/channel.js';
 import type { KaavanService } from './api/service.js';
 import type { SecretStore } from './secrets/secrets.js';
+import type { Logger } from './log/logger.js';
 
 export interface KaavanOptions {
   configStore: ConfigStore;
@@ -15,13 +16,19 @@ export interface KaavanOptions {
   secrets?: SecretStore;
   /** Clock, injectable for tests. */
   now?: () => number;
+  /** Where the core logs (a rotating file in the data folder for serve and the app); stderr by default. */
+  logger?: Logger;
+  /** Delays between delivery attempts (tests shorten them). */
+  backoffMs?: number[];
 }
 
 export interface KaavanRuntime {
   service: KaavanService;
   /** Starts the scheduler (unless the config says paused). */
   start(): Promise<void>;
-  /** Stops probes, closes the store. Safe to call twice. */
+  /** Re-reads the configuration (SIGHUP, a changed file) and applies it; rejects when it is invalid. */
+  reloadConfig(): Promise<unknown>;
+  /** Stops probes, waits for deliveries in flight, closes the store. Safe to call twice. */
   stop(): Promise<void>;
 }
 

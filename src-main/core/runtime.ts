@@ -8,19 +8,27 @@ import { Notifier } from './alerts/notifier.js';
 import { EventHub, KaavanServiceImpl } from './api/kaavan-service.js';
 import { createSecretStore, type SecretStore } from './secrets/secrets.js';
 import { SelfHealth } from './health/self-health.js';
+import { createProbeRunner } from './engine/probe-runner.js';
+import { consoleLogger } from './log/logger.js';
+import { humanDuration } from './config/duration.js';
+
+/** How often Kaavan looks at its own delivery backlog. */
+const BACKLOG_CHECK_MS = 30_000;
+/** A notice waiting longer than this is a problem of Kaavan's worth showing. */
+const BACKLOG_AGE_MS = 10 * 60_000;
 
 export async function createKaavan(options: KaavanOptions): Promise<KaavanRuntime> {
   const now = options.now ?? Date.now;
+  const log = options.logger ?? consoleLogger();
   const events = new EventHub();
   const health = new SelfHealth(now);
   health.subscribe((snapshot) => events.emit({ type: 'health', health: snapshot }));
-  const log = (scope: string, error: unknown) =>
-    console.error(`kaavan: ${scope}: ${error instanceof Error ? error.message : String(error)}`);
+  const secrets = options.secrets ?? lazySecretStore();
 
   // Validate the configuration before opening anything, so a bad file fails fast and cleanly.
   let engine: MonitorEngine | null = null;
-  const config = new ConfigManager(options.configStore, (doc) => {
-    engine?.applyConfig(doc);
+  const config = new ConfigManager(options.configStore, async (doc) => {
+    await engine?.reconcile(doc, 'change');
     events.emit({ type: 'config.changed' });
   });
   const initial = await config.load();
@@ -30,7 +38,8 @@ export async function createKaavan(options: KaavanOptions): Promise<KaavanRuntim
     outbox: store.outbox,
     channels: options.channels ?? [],
     now,
-    onError: (channel, error) => log(`delivery via ${channel} failed`, error),
+    onError: (channel, error) => log.warn(`delivery via ${channel} failed`, { error: error instanceof Error ? error.message : String(error) }),
+    ...(options.backoffMs ? { backoffMs: options.backoffMs } : {}),
   });
   const alerts = new AlertManager(
     store,
@@ -38,8 +47,21 @@ export async function createKaavan(options: KaavanOptions): Promise<KaavanRuntim
     (type, alert, text) => events.emit({ type: `alert.${type}`, alert, text }),
     now,
   );
-  engine = new MonitorEngine({ store, alerts, emit: (e) => events.emit(e), now, onError: (e) => log('engine', e) });
-  engine.applyConfig(initial);
+  engine = new MonitorEngine({
+    store,
+    alerts,
+    health,
+    emit: (e) => events.emit(e),
+    now,
+    log,
+    runProbe: createProbeRunner({ now, log, secrets }),
+  });
+  try {
+    await engine.reconcile(initial, 'start');
+  } catch (error) {
+    store.close();
+    throw error;
+  }
 
   const service = new KaavanServiceImpl({
     mode: options.mode,
@@ -48,24 +70,49 @@ export async function createKaavan(options: KaavanOptions): Promise<KaavanRuntim
     engine,
     alerts,
     store,
-    secrets: options.secrets ?? lazySecretStore(),
+    secrets,
     events,
     health,
     now,
   });
 
+  const checkBacklog = () => {
+    try {
+      const { pending, oldestAt } = notifier.backlog();
+      if (pending > 0 && oldestAt !== null && now() - oldestAt > BACKLOG_AGE_MS) {
+        health.raise('delivery-backlog', `${pending} notice${pending === 1 ? '' : 's'} not delivered yet (the oldest for ${humanDuration(now() - oldestAt)}): a channel is failing`);
+      } else {
+        health.clear('delivery-backlog');
+      }
+    } catch {
+      // The store's own failures are reported by the engine.
+    }
+  };
+  let backlogTimer: NodeJS.Timeout | null = null;
   let stopped = false;
   return {
     service,
     async start() {
       notifier.start();
       engine!.start();
+      checkBacklog();
+      backlogTimer = setInterval(checkBacklog, BACKLOG_CHECK_MS);
+      backlogTimer.unref?.();
+    },
+    async reloadConfig() {
+      const before = config.current;
+      const next = await config.load();
+      if (next !== before) await engine!.reconcile(next, 'change');
+      events.emit({ type: 'config.changed' });
+      return next;
     },
     async stop() {
       if (stopped) return;
       stopped = true;
-      engine!.stop();
-      notifier.stop();
+      if (backlogTimer) clearInterval(backlogTimer);
+      // Order matters: no new probes, then wait for deliveries in flight, then close the store.
+      await engine!.stop();
+      await notifier.stop();
       store.close();
     },
   };

@@ -97,6 +97,8 @@ class Shell {
 
     this.unsubscribe = service.subscribe((event) => {
       if (event.type === 'overview') this.tray?.update(event.overview);
+      // Deltas are coalesced by the engine (≤ every 150 ms): a fresh snapshot per delta is cheap enough for the tray.
+      else if (event.type === 'checks.changed') void service.overview().then((o) => this.tray?.update(o)).catch(() => undefined);
       else if (event.type === 'config.changed') void this.refreshSettings();
     });
     await this.refreshSettings();

@@ -93,7 +93,7 @@ targets:
     // reminderEvery 2: a reminder after two more failures.
     await waitFor(() => channel.notices.some((n) => n.kind === 'reminder'));
     expect(channel.notices.map((n) => n.kind).slice(0, 2)).toEqual(['opened', 'reminder']);
-    expect(channel.notices[1]!.body).toMatch(/^Still down after 3 failed checks \(down for \d+ s\)/);
+    expect(channel.notices[1]!.body).toMatch(/^Still down after 3 failed probes \(down for \d+ s\)/);
 
     const acked = await rt.service.acknowledgeAlert({ id: opened.alert.id, note: 'looking into it' });
     expect(acked).toMatchObject({ state: 'acknowledged', ackNote: 'looking into it' });
@@ -206,8 +206,8 @@ targets:
     expect(alerts.map((a) => [a.check, a.state]).sort()).toEqual([['a', 'resolved'], ['b', 'resolved']]);
     const events = await Promise.all(alerts.map((a) => rt.service.alertDetail({ id: a.id })));
     expect(events.map((d) => d.events.at(-1)!.message).sort()).toEqual([
-      'Resolved: the check was disabled in the configuration',
-      'Resolved: the check was removed from the configuration',
+      'Closed: the check was disabled',
+      'Closed: the check was removed from the configuration',
     ]);
     expect((await rt.service.overview()).targets[0]!.checks[0]!.status).toBe('paused');
   });

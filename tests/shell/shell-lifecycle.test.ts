@@ -193,7 +193,7 @@ describe('Electron shell lifecycle (stand-in Electron, real core)', () => {
 
   it('forwards service events to the window', () => {
     const events = window().webContents.sent.filter((s) => s.channel === 'kaavan:event').map((s) => (s.payload as { type: string }).type);
-    expect(events).toContain('overview');
+    expect(events).toContain('checks.changed');
     expect(events).toContain('check.result');
   });
 

@@ -1,15 +1,17 @@
-// Turns state-machine signals into alerts (one active alert per check, deduplicated by key),
-// their persisted events, and notices for the channels. Also the manual acknowledge/resolve.
+// Carries out alert decisions (alert-decision.ts) inside the caller's transaction: the alert rows,
+// their events and the outbox rows for every channel are written together with the probe's result
+// and state, or not at all. Listeners and delivery start only after the commit.
+// Also the manual acknowledge/resolve and the closing of alerts of retired or disabled checks.
 import type { Alert } from '../model.js';
 import type { AlertNotice, NoticeKind } from './channel.js';
-import type { MachineSignal } from '../engine/check-state-machine.js';
-import type { Store } from '../store/store.js';
+import type { Store, Tx } from '../store/store.js';
 import type { Notifier } from './notifier.js';
+import type { AlertAction } from './alert-decision.js';
 import { KaavanError } from '../api/errors.js';
 import { humanDuration } from '../config/duration.js';
 
-export function alertKey(target: string, check: string): string {
-  return `check:${target}/${check}`;
+export function alertKey(checkId: number): string {
+  return `check:${checkId}`;
 }
 
 export function downtimeText(ms: number): string {
@@ -17,6 +19,7 @@ export function downtimeText(ms: number): string {
 }
 
 export interface AlertSubject {
+  checkId: number;
   target: string;
   check: string;
   describe: string;
@@ -32,80 +35,86 @@ export class AlertManager {
     private readonly now: () => number = Date.now,
   ) {}
 
-  /** Acts on a state-machine signal for one check; `message` is the probe's message. */
-  handle(subject: AlertSubject, signal: MachineSignal, message: string, at: number): void {
-    const key = alertKey(subject.target, subject.check);
+  /** Writes what `action` asks for, as part of `tx`; `message` is the probe's message. */
+  apply(subject: AlertSubject, action: AlertAction, message: string, at: number, tx: Tx): void {
     const name = `${subject.target} / ${subject.check}`;
-    switch (signal.kind) {
-      case 'down': {
-        const existing = this.store.alerts.active(key);
-        if (existing) {
-          // Still active from an earlier outage (e.g. acknowledged, never recovered): keep one alert.
-          const alert = this.store.alerts.seen(existing.id, at, message);
-          this.store.alerts.addEvent(alert.id, at, 'reopened', `Down again: ${message}`);
-          this.emit('opened', 'opened', alert, `${name} is DOWN`, message, at);
-          return;
-        }
-        const alert = this.store.alerts.open({
-          key,
+    const alerts = this.store.alerts;
+    switch (action.kind) {
+      case 'open': {
+        const { alert, eventId } = alerts.open({
+          key: alertKey(subject.checkId),
+          checkId: subject.checkId,
           target: subject.target,
           check: subject.check,
           severity: 'error',
           title: `${name} is down`,
           message,
           at,
-          metadata: { describe: subject.describe, downSince: signal.downSince },
+          metadata: { describe: subject.describe, downSince: action.downSince },
         });
-        this.emit('opened', 'opened', alert, `${name} is DOWN`, message, at);
+        this.emit(tx, 'opened', 'opened', alert, eventId, `${name} is DOWN`, message, at);
         return;
       }
-      case 'still-down': {
-        const active = this.store.alerts.active(key);
-        if (!active) return; // resolved by hand during this outage: stay quiet until it recovers
-        const alert = this.store.alerts.seen(active.id, at, message);
-        // An acknowledged alert means someone is on it: no more reminders for this outage.
-        if (signal.reminder && alert.state === 'open') {
-          const text = `Still down after ${signal.failuresWhileDown} failed checks (${downtimeText(at - signal.downSince)}): ${message}`;
-          this.store.alerts.addEvent(alert.id, at, 'reminder', text);
-          this.emit('reminder', 'reminder', alert, `${name} is still DOWN`, text, at);
-        }
+      case 'reopen': {
+        // Still active from an earlier outage (acknowledged, never recovered): keep one alert.
+        alerts.seen(action.alert.id, at, message);
+        const eventId = alerts.addEvent(action.alert.id, at, 'reopened', `Down again: ${message}`);
+        this.emit(tx, 'opened', 'opened', alerts.get(action.alert.id)!, eventId, `${name} is DOWN`, message, at);
         return;
       }
-      case 'recovered': {
-        const active = this.store.alerts.active(key);
-        if (!active) return;
-        const text = `Recovered after being ${downtimeText(signal.downtimeMs)}`;
-        const alert = this.store.alerts.resolve(active.id, at, 'auto', text);
-        this.emit('resolved', 'recovered', alert, `${name} is back UP`, text, at);
+      case 'remind': {
+        const alert = alerts.seen(action.alert.id, at, message);
+        const text = `Still down after ${action.failuresWhileDown} failed probes (${downtimeText(at - action.downSince)}): ${message}`;
+        const eventId = alerts.addEvent(alert.id, at, 'reminder', text);
+        this.emit(tx, 'reminder', 'reminder', alert, eventId, `${name} is still DOWN`, text, at);
+        return;
+      }
+      case 'seen':
+        alerts.seen(action.alert.id, at, message);
+        return;
+      case 'resolve': {
+        const text = `Recovered after being ${downtimeText(action.downtimeMs)}`;
+        const { alert, eventId } = alerts.resolve(action.alert.id, at, 'auto', text);
+        this.emit(tx, 'resolved', 'recovered', alert, eventId, `${name} is back UP`, text, at);
         return;
       }
     }
   }
 
   acknowledge(id: number, note: string | null): Alert {
-    const alert = this.require(id);
-    if (alert.state === 'resolved') throw new KaavanError('conflict', `alert ${id} is already resolved`);
-    const updated = this.store.alerts.acknowledge(id, this.now(), note);
-    this.emit('acknowledged', 'acknowledged', updated, `${alert.target} / ${alert.check} acknowledged`, note ?? 'Acknowledged', this.now());
-    return updated;
+    return this.store.transact((tx) => {
+      const alert = this.require(id);
+      if (alert.state === 'resolved') throw new KaavanError('conflict', `alert ${id} is already resolved`);
+      const at = this.now();
+      const { alert: updated, eventId } = this.store.alerts.acknowledge(id, at, note);
+      this.emit(tx, 'acknowledged', 'acknowledged', updated, eventId, `${alert.target} / ${alert.check} acknowledged`, note ?? 'Acknowledged', at);
+      return updated;
+    });
   }
 
   resolve(id: number, note: string | null): Alert {
-    const alert = this.require(id);
-    if (alert.state === 'resolved') throw new KaavanError('conflict', `alert ${id} is already resolved`);
-    const text = note ? `Resolved by hand: ${note}` : 'Resolved by hand';
-    const updated = this.store.alerts.resolve(id, this.now(), 'manual', text);
-    this.emit('resolved', 'resolved', updated, `${alert.target} / ${alert.check} resolved`, text, this.now());
-    return updated;
+    return this.store.transact((tx) => {
+      const alert = this.require(id);
+      if (alert.state === 'resolved') throw new KaavanError('conflict', `alert ${id} is already resolved`);
+      const at = this.now();
+      const text = note ? `Resolved by hand: ${note}` : 'Resolved by hand';
+      const { alert: updated, eventId } = this.store.alerts.resolve(id, at, 'manual', text);
+      this.emit(tx, 'resolved', 'resolved', updated, eventId, `${alert.target} / ${alert.check} resolved`, text, at);
+      return updated;
+    });
   }
 
-  /** A check was removed or disabled: its active alert can no longer recover by itself. */
-  closeForRetiredCheck(target: string, check: string, reason: 'removed from' | 'disabled in'): void {
-    const active = this.store.alerts.active(alertKey(target, check));
+  /**
+   * A check was removed or disabled: its active alert can no longer recover by itself, so it is
+   * closed with the reason, and whoever was told it is down is told it is closed.
+   */
+  closeForCheck(checkId: number, reason: string, tx: Tx): void {
+    const active = this.store.alerts.active(alertKey(checkId));
     if (!active) return;
-    const text = `Resolved: the check was ${reason} the configuration`;
-    const updated = this.store.alerts.resolve(active.id, this.now(), 'manual', text);
-    this.onChange('resolved', updated, text);
+    const at = this.now();
+    const text = `Closed: ${reason}`;
+    const { alert, eventId } = this.store.alerts.resolve(active.id, at, 'manual', text);
+    this.emit(tx, 'resolved', 'resolved', alert, eventId, `${alert.target} / ${alert.check} closed`, text, at);
   }
 
   private require(id: number): Alert {
@@ -115,15 +124,17 @@ export class AlertManager {
   }
 
   private emit(
+    tx: Tx,
     type: Parameters<AlertListener>[0],
     noticeKind: NoticeKind,
     alert: Alert,
+    eventId: number,
     title: string,
     body: string,
     at: number,
   ): void {
     const notice: AlertNotice = { kind: noticeKind, alert, title, body, at };
-    this.notifier.notify(notice);
-    this.onChange(type, alert, body);
+    this.notifier.enqueue(notice, `event:${eventId}`, tx);
+    tx.afterCommit(() => this.onChange(type, alert, body));
   }
 }

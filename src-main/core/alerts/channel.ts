@@ -17,6 +17,8 @@ export interface AlertNotice {
 export interface AlertChannel {
   /** Unique name ("desktop", "email:ops", ...). */
   readonly name: string;
+  /** How long one delivery may take before it is aborted and retried later (default 30 s). */
+  readonly deliveryTimeoutMs?: number;
   /** Which notice kinds this channel wants (acknowledged/resolved by hand are often not worth a popup). */
   accepts(kind: NoticeKind): boolean;
   /**

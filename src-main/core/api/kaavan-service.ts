@@ -74,8 +74,10 @@ export class KaavanServiceImpl implements KaavanService {
   }
 
   async checkHistory(input: { target: string; check: string; sinceMs?: number; limit?: number }) {
+    const runtime = this.deps.engine.findCheck(input.target, input.check);
+    if (!runtime) throw new KaavanError('not_found', `no check "${input.check}" in target "${input.target}"`);
     const since = input.sinceMs ?? this.deps.now() - 24 * 3_600_000;
-    return this.deps.store.results.history(input.target, input.check, since, input.limit ?? 2000);
+    return this.deps.store.results.history(runtime.id, since, input.limit ?? 2000);
   }
 
   async listAlerts(input: Parameters<KaavanService['listAlerts']>[0]) {
@@ -91,14 +93,14 @@ export class KaavanServiceImpl implements KaavanService {
   async acknowledgeAlert(input: { id: number; note?: string }) {
     const alert = this.deps.alerts.acknowledge(input.id, input.note?.trim() || null);
     this.audit('alert.acknowledge', `alert ${input.id}`, { note: input.note ?? null });
-    this.deps.engine.scheduleOverview(true);
+    this.deps.engine.markDirty();
     return alert;
   }
 
   async resolveAlert(input: { id: number; note?: string }) {
     const alert = this.deps.alerts.resolve(input.id, input.note?.trim() || null);
     this.audit('alert.resolve', `alert ${input.id}`, { note: input.note ?? null });
-    this.deps.engine.scheduleOverview(true);
+    this.deps.engine.markDirty();
     return alert;
   }
 
@@ -132,6 +134,7 @@ export class KaavanServiceImpl implements KaavanService {
     if (name !== input.originalName && current.some((t) => t.name === name)) {
       throw invalid(`a target named "${name}" already exists`, [{ path: 'name', message: `a target named "${name}" already exists` }]);
     }
+    if (original && input.originalName !== name) this.deps.engine.expectRename({ kind: 'target', from: input.originalName!, to: name });
     const saved = await this.deps.config.update((draft) => {
       draft.targets ??= [];
       const next = { ...parsed.data, tags: parsed.data.tags?.length ? parsed.data.tags : undefined };
@@ -143,10 +146,6 @@ export class KaavanServiceImpl implements KaavanService {
         draft.targets.push(next);
       }
     });
-    if (original && input.originalName !== name) {
-      this.deps.store.results.renameTarget(input.originalName!, name);
-      this.deps.store.alerts.renameTarget(input.originalName!, name);
-    }
     this.audit(original ? 'target.update' : 'target.add', name, original && input.originalName !== name ? { renamedFrom: input.originalName } : {});
     return saved;
   }
@@ -180,6 +179,9 @@ export class KaavanServiceImpl implements KaavanService {
     if (check.name !== input.originalName && checks.some((c) => c.name === check.name)) {
       const message = `a check named "${check.name}" already exists in "${input.target}"`;
       throw invalid(message, [{ path: 'name', message }]);
+    }
+    if (input.originalName && input.originalName !== check.name) {
+      this.deps.engine.expectRename({ kind: 'check', target: input.target, from: input.originalName, to: check.name });
     }
     const saved = await this.deps.config.update((draft) => {
       const t = draft.targets!.find((x) => x.name === input.target)!;

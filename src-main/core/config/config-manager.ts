@@ -10,7 +10,7 @@ export class ConfigManager {
 
   constructor(
     readonly store: ConfigStore,
-    private readonly onChange: (config: KaavanConfig) => void,
+    private readonly onChange: (config: KaavanConfig) => void | Promise<void>,
   ) {}
 
   get current(): KaavanConfig {
@@ -32,7 +32,7 @@ export class ConfigManager {
       const valid = assertValidConfig(next, 'configuration');
       await this.store.save(valid);
       this.doc = valid;
-      this.onChange(valid);
+      await this.onChange(valid);
       return valid;
     };
     const result = this.queue.then(run, run);

@@ -18,7 +18,10 @@ export const DEFAULTS = {
 } as const;
 
 export interface ResolvedSettings {
+  /** Count-based reminders (every N failed probes)… */
   reminderEvery: number;
+  /** …or time-based (every N ms) when set. */
+  reminderEveryMs: number | null;
   concurrency: number;
   jitter: number;
   historyRetentionMs: number;
@@ -44,12 +47,14 @@ export interface ResolvedCheck {
   weight: number;
   category: string;
   describe: string;
+  /** Per-check reminder override, when the check sets one. */
+  reminder: { reminderEvery: number; reminderEveryMs: number | null } | null;
 }
 
 export function resolveSettings(config: KaavanConfig): ResolvedSettings {
   const s = config.settings ?? {};
   return {
-    reminderEvery: s.reminderEvery ?? DEFAULTS.reminderEvery,
+    ...reminderOf(s.reminderEvery),
     concurrency: s.concurrency ?? DEFAULTS.concurrency,
     jitter: s.jitter ?? DEFAULTS.jitter,
     historyRetentionMs: s.historyRetention !== undefined ? parseDuration(s.historyRetention)! : DEFAULTS.historyRetentionMs,
@@ -57,6 +62,13 @@ export function resolveSettings(config: KaavanConfig): ResolvedSettings {
     launchAtLogin: s.launchAtLogin ?? false,
     paused: s.paused ?? false,
   };
+}
+
+/** `reminderEvery: 5` counts probes; `reminderEvery: 30m` is a time. */
+export function reminderOf(value: number | string | undefined): { reminderEvery: number; reminderEveryMs: number | null } {
+  if (value === undefined) return { reminderEvery: DEFAULTS.reminderEvery, reminderEveryMs: null };
+  if (typeof value === 'number') return { reminderEvery: value, reminderEveryMs: null };
+  return { reminderEvery: DEFAULTS.reminderEvery, reminderEveryMs: parseDuration(value) };
 }
 
 export function checkId(target: string, check: string): string {
@@ -84,6 +96,7 @@ export function resolveCheck(target: string, check: CheckConfig): ResolvedCheck 
     weight: check.weight ?? DEFAULTS.weight,
     category: check.category ?? DEFAULTS.category,
     describe: kind.describe(check as never),
+    reminder: check.reminderEvery === undefined ? null : reminderOf(check.reminderEvery),
   };
 }
 

@@ -16,6 +16,8 @@ export const commonCheckShape = {
   retries: z.number().int().min(0).max(100).optional(),
   weight: z.number().min(0).max(100).optional(),
   category: z.string().trim().min(1).max(32).optional(),
+  /** Overrides settings.reminderEvery for this check. */
+  reminderEvery: z.union([z.number().int().min(1).max(10_000), durationField({ min: 60_000, max: 30 * 86_400_000 })]).optional(),
 };
 
 const kindSchemas = checkKinds.map((kind) =>
@@ -49,8 +51,8 @@ export const targetSchema = z
   });
 
 export const settingsSchema = z.strictObject({
-  /** While a check stays down, remind every N failed probes. */
-  reminderEvery: z.number().int().min(1).max(10_000).optional(),
+  /** While a check stays down, remind every N failed probes (a number) or every duration ("30m"). */
+  reminderEvery: z.union([z.number().int().min(1).max(10_000), durationField({ min: 60_000, max: 30 * 86_400_000 })]).optional(),
   /** Probes in flight at once across all checks. */
   concurrency: z.number().int().min(1).max(256).optional(),
   /** Random spread of each check's schedule, as a share of its interval (0..0.5). */

@@ -3,7 +3,9 @@
 //
 //   retries = failures tolerated before DOWN (Uptime Kuma's meaning): with retries 2, the 1st and
 //   2nd consecutive failures show as "pending" (unconfirmed) and the 3rd makes the check DOWN.
-//   While DOWN, every `reminderEvery` further failures ask for a reminder.
+//   While DOWN, a reminder is due every `reminderEvery` further failures, or, when `reminderEveryMs`
+//   is set, once that much time has passed since the outage began or the last reminder (so a 1 s
+//   check does not remind every 5 s).
 //   Degraded (slow but answering) is not a failure: it resets the failure streak.
 import type { CheckStatus, ProbeOutcome } from '../model.js';
 
@@ -18,6 +20,8 @@ export interface CheckMachineState {
   failingSince: number | null;
   /** Failed probes since DOWN was declared (the declaring one counts as 1). */
   failuresWhileDown: number;
+  /** When the last reminder was due (or DOWN was declared); drives time-based reminders. */
+  lastReminderAt?: number | null;
 }
 
 export const initialMachineState = (): CheckMachineState => ({
@@ -26,6 +30,7 @@ export const initialMachineState = (): CheckMachineState => ({
   failStreak: 0,
   failingSince: null,
   failuresWhileDown: 0,
+  lastReminderAt: null,
 });
 
 export type MachineSignal =
@@ -43,7 +48,10 @@ export interface MachineStep {
 
 export interface MachineOptions {
   retries: number;
+  /** Remind every N failed probes while DOWN (used when reminderEveryMs is not set). */
   reminderEvery: number;
+  /** Remind once this much time has passed since DOWN or the last reminder. */
+  reminderEveryMs?: number | null;
 }
 
 export function applyOutcome(
@@ -60,12 +68,17 @@ export function applyOutcome(
     const streakStart = prev.failStreak === 0 ? at : (prev.failingSince ?? at);
     if (prev.status === 'down') {
       next.failuresWhileDown = prev.failuresWhileDown + 1;
-      const reminder = (next.failuresWhileDown - 1) % opts.reminderEvery === 0;
+      const lastReminderAt = prev.lastReminderAt ?? prev.failingSince ?? at;
+      const reminder = opts.reminderEveryMs
+        ? at - lastReminderAt >= opts.reminderEveryMs
+        : (next.failuresWhileDown - 1) % opts.reminderEvery === 0;
+      if (reminder) next.lastReminderAt = at;
       signal = { kind: 'still-down', failuresWhileDown: next.failuresWhileDown, reminder, downSince: prev.failingSince ?? at };
     } else if (next.failStreak > opts.retries) {
       next.status = 'down';
       next.failingSince = streakStart;
       next.failuresWhileDown = 1;
+      next.lastReminderAt = at;
       signal = { kind: 'down', downSince: streakStart };
     } else {
       next.status = 'pending';
@@ -80,6 +93,7 @@ export function applyOutcome(
     next.failStreak = 0;
     next.failingSince = null;
     next.failuresWhileDown = 0;
+    next.lastReminderAt = null;
   }
 
   const changed = next.status !== prev.status;

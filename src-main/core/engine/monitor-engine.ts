@@ -1,32 +1,38 @@
-// The monitoring engine: keeps one runtime per configured check, feeds probe outcomes through the
-// state machine, persists results and state, hands signals to the alert manager and publishes
-// events. Reconciles in place when the configuration changes (unchanged checks keep their state).
-import type { CheckResult, CheckStatus, CheckView, Overview, OverallLevel, TargetView } from '../model.js';
-import type { KaavanConfig } from '../config/schema.js';
+// The monitoring engine. One reconciler maps the configuration onto stable identities and owned
+// runtimes (reconciler.ts, runtimes.ts); the scheduler probes; every probe is recorded in ONE
+// transaction (result, roll-ups, state, alert, outbox) and the in-memory state advances only after
+// it commits. Alerts are level-triggered (alert-decision.ts), so a failed write heals on the next
+// probe. Failures of Kaavan itself (store writes, descriptors) go to SelfHealth, never to a target.
+import { createHash } from 'node:crypto';
+import type { CheckResult, CheckStatus, CheckView, Overview, OverviewSummary, OverallLevel, TargetView } from '../model.js';
+import type { CheckConfig, KaavanConfig } from '../config/schema.js';
 import type { KaavanEvent } from '../api/service.js';
-import { resolveChecks, resolveSettings, type ResolvedCheck, type ResolvedSettings } from '../config/resolve.js';
+import { resolveCheck, resolveSettings, type ResolvedCheck, type ResolvedSettings } from '../config/resolve.js';
 import { applyOutcome, initialMachineState, type CheckMachineState } from './check-state-machine.js';
 import { Scheduler } from './scheduler.js';
 import { createProbeRunner, type ProbeRunner } from './probe-runner.js';
-import { RollingStats, STATS_WINDOW_MS } from '../stats/check-stats.js';
+import { planReconcile, type DocTarget, type RenameHint } from './reconciler.js';
+import { CheckRuntime, TargetRuntime } from './runtimes.js';
+import { STATS_WINDOW_MS } from '../stats/check-stats.js';
 import type { Store } from '../store/store.js';
 import type { AlertManager } from '../alerts/alert-manager.js';
+import { alertKey } from '../alerts/alert-manager.js';
+import { decideAlert } from '../alerts/alert-decision.js';
+import type { SelfHealth } from '../health/self-health.js';
+import { localHost } from '../hosts/local-host.js';
 import { KaavanError } from '../api/errors.js';
+import type { Logger } from '../log/logger.js';
+import { silentLogger } from '../log/logger.js';
+import { describeStoreError } from '../store/store-errors.js';
+import { pruneOnce } from '../store/retention.js';
 
 const SPARKLINE_POINTS = 40;
-const OVERVIEW_COALESCE_MS = 150;
+const DELTA_COALESCE_MS = 150;
 const PRUNE_EVERY_MS = 3_600_000;
 
 interface PersistedCheckState {
   machine: CheckMachineState;
   lastResult: CheckResult | null;
-}
-
-interface CheckRuntime {
-  check: ResolvedCheck;
-  machine: CheckMachineState;
-  lastResult: CheckResult | null;
-  stats: RollingStats;
 }
 
 const SEVERITY_ORDER: Record<CheckStatus, number> = { paused: 0, up: 1, pending: 2, degraded: 3, down: 4 };
@@ -37,110 +43,239 @@ export function worstStatus(statuses: CheckStatus[]): CheckStatus {
   return worst ?? 'paused';
 }
 
+/** Identity-free hash of a check's settings: recognises a check renamed by hand in the file. */
+export function checkFingerprint(check: CheckConfig): string {
+  const { name: _name, enabled: _enabled, ...rest } = check as CheckConfig & { enabled?: boolean };
+  const stable = (value: unknown): unknown =>
+    Array.isArray(value)
+      ? value.map(stable)
+      : value && typeof value === 'object'
+        ? Object.fromEntries(Object.keys(value).sort().map((k) => [k, stable((value as Record<string, unknown>)[k])]))
+        : value;
+  return createHash('sha256').update(JSON.stringify(stable(rest))).digest('hex').slice(0, 16);
+}
+
 export interface MonitorEngineOptions {
   store: Store;
   alerts: AlertManager;
+  health: SelfHealth;
   emit: (event: KaavanEvent) => void;
   now?: () => number;
-  /** Reports unexpected internal errors (logged by the caller); the engine carries on. */
-  onError?: (error: unknown) => void;
+  log?: Logger;
   runProbe?: ProbeRunner;
 }
 
+export type ReconcileReason = 'start' | 'change';
+
 export class MonitorEngine {
-  private readonly runtimes = new Map<string, CheckRuntime>();
-  private readonly targets = new Map<string, { tags: string[]; checkIds: string[] }>();
+  private readonly checks = new Map<number, CheckRuntime>();
+  private readonly targets = new Map<number, TargetRuntime>();
+  /** Target ids in document order. */
+  private targetOrder: number[] = [];
   private scheduler: Scheduler | null = null;
   private settings: ResolvedSettings;
   private paused = false;
   private started = false;
-  private overviewTimer: NodeJS.Timeout | null = null;
+  private reconciled = false;
+  private deltaTimer: NodeJS.Timeout | null = null;
+  private readonly dirty = new Set<number>();
   private pruneTimer: NodeJS.Timeout | null = null;
-  private persisted: Map<string, PersistedCheckState>;
+  private persisted: Map<number, PersistedCheckState> | null = null;
+  private queue: Promise<unknown> = Promise.resolve();
+  private pendingHints: RenameHint[] = [];
   private readonly now: () => number;
+  private readonly log: Logger;
   private readonly runProbe: ProbeRunner;
 
   constructor(private readonly options: MonitorEngineOptions) {
     this.now = options.now ?? Date.now;
+    this.log = options.log ?? silentLogger;
     this.runProbe = options.runProbe ?? createProbeRunner({ now: this.now });
     this.settings = resolveSettings({ version: 1 });
-    this.persisted = options.store.checkState.load<PersistedCheckState>();
   }
 
   get isPaused(): boolean {
     return this.paused;
   }
 
-  /** Applies a (validated) configuration; safe to call before or after start(). */
-  applyConfig(config: KaavanConfig): void {
+  /** Announces a rename made through the API, so the next reconcile keeps the entity's identity. */
+  expectRename(hint: RenameHint): void {
+    this.pendingHints.push(hint);
+  }
+
+  /**
+   * Applies a (validated) configuration: one reconcile at a time, in order. At start it also closes
+   * alerts of checks removed while Kaavan was stopped and repairs alert levels from stored state.
+   */
+  reconcile(config: KaavanConfig, reason: ReconcileReason = 'change'): Promise<void> {
+    const run = () => this.reconcileNow(config, reason);
+    const result = this.queue.then(run, run);
+    this.queue = result.catch((error: unknown) => this.log.error('reconcile failed', { error }));
+    return result;
+  }
+
+  private async reconcileNow(config: KaavanConfig, reason: ReconcileReason): Promise<void> {
     const previousSettings = this.settings;
     this.settings = resolveSettings(config);
     if (!this.started) this.paused = this.settings.paused;
-    const resolved = resolveChecks(config);
-    const wanted = new Set(resolved.map((c) => c.id));
+    const store = this.options.store;
+    const at = this.now();
+    const hints = this.pendingHints.splice(0);
 
-    for (const [id, runtime] of this.runtimes) {
-      if (!wanted.has(id)) {
-        this.scheduler?.remove(id);
-        this.runtimes.delete(id);
-        this.options.store.checkState.delete(runtime.check.target, runtime.check.name);
-        this.options.alerts.closeForRetiredCheck(runtime.check.target, runtime.check.name, 'removed from');
-      }
-    }
+    const docTargets = config.targets ?? [];
+    const resolved = docTargets.map((t) => (t.checks ?? []).map((c) => ({ config: c, resolved: resolveCheck(t.name, c), fingerprint: checkFingerprint(c) })));
+    const doc: DocTarget[] = docTargets.map((t, i) => ({
+      name: t.name,
+      fingerprint: '',
+      checks: resolved[i]!.map((c) => ({ name: c.config.name, fingerprint: c.fingerprint })),
+    }));
+    const firstRun = !this.reconciled;
+    const removedText = firstRun && reason === 'start' ? 'removed from the configuration while Kaavan was stopped' : 'removed from the configuration';
 
-    this.targets.clear();
-    for (const target of config.targets ?? []) {
-      this.targets.set(target.name, { tags: target.tags ?? [], checkIds: (target.checks ?? []).map((c) => `${target.name}/${c.name}`) });
-    }
-
-    const fresh: string[] = [];
-    for (const check of resolved) {
-      const existing = this.runtimes.get(check.id);
-      if (existing) {
-        const changed = JSON.stringify(existing.check.params) !== JSON.stringify(check.params);
-        if (existing.check.enabled && !check.enabled) {
-          this.options.alerts.closeForRetiredCheck(check.target, check.name, 'disabled in');
+    // 1. Identities, in one transaction: create, rename, retire; close alerts of what is gone.
+    const applied = store.transact((tx) => {
+      const plan = planReconcile(doc, store.entities.live('target'), store.entities.live('check'), hints);
+      const ids: Array<{ targetId: number; checkIds: number[] }> = [];
+      for (const targetPlan of plan.targets) {
+        const target = docTargets[targetPlan.index]!;
+        let targetId = targetPlan.id;
+        if (targetId === null) targetId = store.entities.create('target', null, target.name, at).id;
+        else if (targetPlan.renamedFrom !== null) {
+          store.entities.update(targetId, { name: target.name });
+          store.audit.record({ at, actor: 'engine', action: 'target.rename', subject: target.name, detail: { from: targetPlan.renamedFrom, to: target.name, keeps: 'history, state and open alerts' } });
         }
-        existing.check = check;
-        if (changed) this.syncJob(existing);
-      } else {
-        const saved = this.persisted.get(check.id);
-        const runtime: CheckRuntime = {
-          check,
-          machine: saved?.machine ?? initialMachineState(),
-          lastResult: saved?.lastResult ?? null,
-          stats: new RollingStats(),
-        };
-        this.runtimes.set(check.id, runtime);
-        fresh.push(check.id);
-        this.syncJob(runtime);
+        const checkIds: number[] = [];
+        for (const checkPlan of targetPlan.checks) {
+          const entry = resolved[targetPlan.index]![checkPlan.index]!;
+          let id = checkPlan.id;
+          if (id === null) id = store.entities.create('check', targetId, entry.config.name, at, entry.fingerprint).id;
+          else {
+            if (checkPlan.renamedFrom !== null) {
+              store.entities.update(id, { name: entry.config.name });
+              store.audit.record({ at, actor: 'engine', action: 'check.rename', subject: `${target.name} / ${entry.config.name}`, detail: { from: checkPlan.renamedFrom, to: entry.config.name, keeps: 'history, state and open alerts' } });
+            }
+            if (checkPlan.fingerprintChanged) store.entities.update(id, { fingerprint: entry.fingerprint });
+          }
+          if (checkPlan.renamedFrom !== null || targetPlan.renamedFrom !== null) store.alerts.relabel(id, target.name, entry.config.name);
+          if (!entry.resolved.enabled) this.options.alerts.closeForCheck(id, 'the check was disabled', tx);
+          checkIds.push(id);
+        }
+        ids.push({ targetId, checkIds });
       }
-    }
-    if (fresh.length) this.loadStats(fresh);
+      const retiredTargetIds = new Set(plan.retireTargets.map((t) => t.id));
+      for (const check of plan.retireChecks) {
+        store.entities.retire(check.id, at, removedText);
+        store.checkState.delete(check.id);
+        const why = retiredTargetIds.has(check.parentId ?? -1) ? `its target was ${removedText}` : `the check was ${removedText}`;
+        this.options.alerts.closeForCheck(check.id, why, tx);
+        store.audit.record({ at, actor: 'engine', action: 'check.retire', subject: check.name, detail: { id: check.id, reason: why } });
+      }
+      for (const target of plan.retireTargets) store.entities.retire(target.id, at, removedText);
+      return { ids, retiredChecks: plan.retireChecks.map((c) => c.id), retiredTargets: plan.retireTargets.map((t) => t.id) };
+    });
+    this.reconciled = true;
+
+    // 2. Runtimes: dispose what is gone (awaiting probes in flight), create or update the rest.
+    await Promise.all(
+      applied.retiredChecks.map(async (id) => {
+        const runtime = this.checks.get(id);
+        this.checks.delete(id);
+        await runtime?.dispose(this.scheduler);
+      }),
+    );
+    await Promise.all(
+      applied.retiredTargets.map(async (id) => {
+        const runtime = this.targets.get(id);
+        this.targets.delete(id);
+        await runtime?.dispose();
+      }),
+    );
+    this.persisted ??= store.checkState.load<PersistedCheckState>();
+    const fresh: CheckRuntime[] = [];
+    this.targetOrder = [];
+    applied.ids.forEach(({ targetId, checkIds }, index) => {
+      const target = docTargets[index]!;
+      let targetRuntime = this.targets.get(targetId);
+      if (!targetRuntime) {
+        targetRuntime = new TargetRuntime(targetId, target.name, target.tags ?? [], localHost);
+        this.targets.set(targetId, targetRuntime);
+      }
+      targetRuntime.name = target.name;
+      targetRuntime.tags = target.tags ?? [];
+      targetRuntime.checkIds = checkIds;
+      this.targetOrder.push(targetId);
+      checkIds.forEach((checkId, checkIndex) => {
+        const check = { ...resolved[index]![checkIndex]!.resolved, checkId };
+        const existing = this.checks.get(checkId);
+        if (existing) {
+          const changed = JSON.stringify(existing.check.params) !== JSON.stringify(check.params) || existing.check.enabled !== check.enabled;
+          existing.check = check;
+          existing.targetId = targetId;
+          if (changed) this.syncJob(existing);
+          this.dirty.add(checkId);
+        } else {
+          const saved = this.persisted!.get(checkId);
+          const runtime = new CheckRuntime(check, targetId, saved?.machine ?? initialMachineState(), saved?.lastResult ?? null);
+          this.checks.set(checkId, runtime);
+          fresh.push(runtime);
+          this.syncJob(runtime);
+        }
+      });
+    });
+    for (const runtime of fresh) this.loadStats(runtime);
+    if (firstRun) this.repairAlertLevels();
 
     if (this.scheduler && (previousSettings.concurrency !== this.settings.concurrency || previousSettings.jitter !== this.settings.jitter)) {
       this.rebuildScheduler();
     }
-    this.scheduleOverview();
+    this.publishOverview();
+  }
+
+  /**
+   * Level-triggered repair at start: a check stored as DOWN without an active alert gets one; a check
+   * stored as up or degraded with an active alert has it resolved.
+   */
+  private repairAlertLevels(): void {
+    const store = this.options.store;
+    for (const runtime of this.checks.values()) {
+      if (!runtime.check.enabled) continue;
+      try {
+        store.transact((tx) => {
+          const active = store.alerts.active(alertKey(runtime.id));
+          const latest = active ?? store.alerts.latestForCheck(runtime.id);
+          const action = decideAlert({ next: runtime.machine, signal: null, active, latest, at: this.now() });
+          if (action && action.kind !== 'seen') {
+            this.options.alerts.apply(this.subjectOf(runtime), action, runtime.lastResult?.message ?? 'down when Kaavan last ran', this.now(), tx);
+          }
+        });
+      } catch (error) {
+        this.reportStoreFailure(error);
+      }
+    }
   }
 
   start(): void {
     if (this.started) return;
     this.started = true;
     this.rebuildScheduler();
-    this.pruneTimer = setInterval(() => this.prune(), PRUNE_EVERY_MS);
+    this.pruneTimer = setInterval(() => void this.prune(), PRUNE_EVERY_MS);
     this.pruneTimer.unref?.();
-    this.prune();
+    void this.prune();
   }
 
-  stop(): void {
-    this.scheduler?.stop();
+  /** Stops probing; waits for probes in flight to settle (their outcomes are dropped). */
+  async stop(): Promise<void> {
+    const scheduler = this.scheduler;
     this.scheduler = null;
-    if (this.overviewTimer) clearTimeout(this.overviewTimer);
+    scheduler?.stop();
+    if (this.deltaTimer) clearTimeout(this.deltaTimer);
     if (this.pruneTimer) clearInterval(this.pruneTimer);
-    this.overviewTimer = null;
+    this.deltaTimer = null;
     this.pruneTimer = null;
     this.started = false;
+    await this.queue.catch(() => undefined);
+    await Promise.all([...this.checks.values()].map((c) => c.dispose(scheduler)));
+    await Promise.all([...this.targets.values()].map((t) => t.dispose()));
   }
 
   setPaused(paused: boolean): void {
@@ -149,76 +284,107 @@ export class MonitorEngine {
       if (paused) this.scheduler.pause();
       else this.scheduler.start();
     }
-    this.scheduleOverview(true);
+    this.publishOverview();
   }
 
   /** Probes a check now, outside its schedule, and returns the result. */
   async runNow(target: string, check: string): Promise<CheckResult> {
-    const id = `${target}/${check}`;
-    const runtime = this.runtimes.get(id);
+    const runtime = this.findCheck(target, check);
     if (!runtime) throw new KaavanError('not_found', `no check "${check}" in target "${target}"`);
     if (!this.scheduler) throw new KaavanError('unavailable', 'monitoring has not started');
     const before = runtime.lastResult;
-    const outcome = await this.scheduler.runNow(id);
+    const outcome = await this.scheduler.runNow(runtime.jobId);
     if (!outcome) throw new KaavanError('conflict', `a probe of ${target} / ${check} is already running; try again in a moment`);
-    const result = this.runtimes.get(id)?.lastResult;
-    return result && result !== before ? result : { ...outcome, target, check, at: this.now() };
+    const result = runtime.lastResult;
+    return result && result !== before ? result : { ...outcome, checkId: runtime.id, target, check, at: this.now() };
+  }
+
+  /** The runtime of a check by its labels (names compare case-insensitively). */
+  findCheck(target: string, check: string): CheckRuntime | undefined {
+    const t = target.toLowerCase();
+    const c = check.toLowerCase();
+    for (const runtime of this.checks.values()) {
+      if (runtime.check.target.toLowerCase() === t && runtime.check.name.toLowerCase() === c) return runtime;
+    }
+    return undefined;
   }
 
   overview(): Overview {
     const now = this.now();
-    const counts: Record<CheckStatus, number> = { pending: 0, up: 0, degraded: 0, down: 0, paused: 0 };
     const targets: TargetView[] = [];
-    for (const [name, target] of this.targets) {
+    for (const targetId of this.targetOrder) {
+      const target = this.targets.get(targetId);
+      if (!target) continue;
       const checks: CheckView[] = [];
       for (const id of target.checkIds) {
-        const runtime = this.runtimes.get(id);
-        if (!runtime) continue;
-        const view = this.viewOf(runtime, now);
-        counts[view.status]++;
-        checks.push(view);
+        const runtime = this.checks.get(id);
+        if (runtime) checks.push(this.viewOf(runtime, now));
       }
       const active = checks.filter((c) => c.status !== 'paused').map((c) => c.status);
-      targets.push({ id: 0, name, tags: target.tags, status: active.length ? worstStatus(active) : 'paused', checks });
+      targets.push({ id: target.id, name: target.name, tags: target.tags, status: active.length ? worstStatus(active) : 'paused', checks });
     }
-    return {
-      paused: this.paused,
-      level: this.levelOf(counts),
-      counts,
-      openAlerts: this.options.store.alerts.countActive(),
-      targets,
-      generatedAt: now,
-    };
+    return { ...this.summary(now), targets };
   }
 
-  /** Publishes an overview soon (coalesced: many results in a burst give one event). */
-  scheduleOverview(immediate = false): void {
-    if (immediate) {
-      if (this.overviewTimer) clearTimeout(this.overviewTimer);
-      this.overviewTimer = null;
-      this.publishOverview();
-      return;
+  summary(now = this.now()): OverviewSummary {
+    const counts: Record<CheckStatus, number> = { pending: 0, up: 0, degraded: 0, down: 0, paused: 0 };
+    let retrying = false;
+    for (const runtime of this.checks.values()) {
+      counts[this.statusOf(runtime)]++;
+      if (runtime.check.enabled && runtime.machine.status === 'pending' && runtime.machine.failStreak > 0) retrying = true;
     }
-    if (this.overviewTimer) return;
-    this.overviewTimer = setTimeout(() => {
-      this.overviewTimer = null;
-      this.publishOverview();
-    }, OVERVIEW_COALESCE_MS);
-    this.overviewTimer.unref?.();
+    let openAlerts = 0;
+    try {
+      openAlerts = this.options.store.alerts.countActive();
+    } catch (error) {
+      this.reportStoreFailure(error);
+    }
+    return { paused: this.paused, level: this.levelOf(counts, retrying), counts, openAlerts, generatedAt: now };
   }
 
-  private publishOverview(): void {
+  /** Publishes a full snapshot now (structure changed, or pause toggled). */
+  publishOverview(): void {
+    this.dirty.clear();
     try {
       this.options.emit({ type: 'overview', overview: this.overview() });
     } catch (error) {
-      this.options.onError?.(error);
+      this.log.error('publishing the overview failed', { error });
     }
   }
 
-  private levelOf(counts: Record<CheckStatus, number>): OverallLevel {
+  /** Marks a check's view as changed; changed views are sent together, at most every 150 ms. */
+  markDirty(checkId?: number): void {
+    if (checkId !== undefined) this.dirty.add(checkId);
+    if (this.deltaTimer) return;
+    this.deltaTimer = setTimeout(() => {
+      this.deltaTimer = null;
+      this.publishDelta();
+    }, DELTA_COALESCE_MS);
+    this.deltaTimer.unref?.();
+  }
+
+  private publishDelta(): void {
+    const now = this.now();
+    const checks: CheckView[] = [];
+    for (const id of this.dirty) {
+      const runtime = this.checks.get(id);
+      if (runtime) checks.push(this.viewOf(runtime, now));
+    }
+    this.dirty.clear();
+    try {
+      this.options.emit({ type: 'checks.changed', checks, summary: this.summary(now) });
+    } catch (error) {
+      this.log.error('publishing check changes failed', { error });
+    }
+  }
+
+  private statusOf(runtime: CheckRuntime): CheckStatus {
+    return this.paused || !runtime.check.enabled ? 'paused' : runtime.machine.status;
+  }
+
+  private levelOf(counts: Record<CheckStatus, number>, retrying: boolean): OverallLevel {
     if (this.paused) return 'idle';
     if (counts.down > 0) return 'error';
-    const retrying = [...this.runtimes.values()].some((r) => r.check.enabled && r.machine.status === 'pending' && r.machine.failStreak > 0);
     if (counts.degraded > 0 || retrying) return 'warning';
     if (counts.up > 0) return 'ok';
     return 'idle';
@@ -227,14 +393,14 @@ export class MonitorEngine {
   private viewOf(runtime: CheckRuntime, now: number): CheckView {
     const { check, machine } = runtime;
     return {
-      id: check.checkId ?? 0,
-      targetId: 0,
+      id: runtime.id,
+      targetId: runtime.targetId,
       target: check.target,
       name: check.name,
       kind: check.kind.kind,
       describe: check.describe,
       enabled: check.enabled,
-      status: this.paused || !check.enabled ? 'paused' : machine.status,
+      status: this.statusOf(runtime),
       since: machine.since,
       lastResult: runtime.lastResult,
       failStreak: machine.failStreak,
@@ -245,15 +411,19 @@ export class MonitorEngine {
     };
   }
 
+  private subjectOf(runtime: CheckRuntime) {
+    return { checkId: runtime.id, target: runtime.check.target, check: runtime.check.name, describe: runtime.check.describe };
+  }
+
   private rebuildScheduler(): void {
     this.scheduler?.stop();
     this.scheduler = new Scheduler({
       concurrency: this.settings.concurrency,
       jitter: this.settings.jitter,
       now: this.now,
-      onOutcome: (id, outcome, startedAt) => this.record(id, { ...outcome, at: startedAt }),
+      onOutcome: (id, outcome, startedAt) => this.record(Number(id), { ...outcome, at: startedAt }),
     });
-    for (const runtime of this.runtimes.values()) this.syncJob(runtime);
+    for (const runtime of this.checks.values()) this.syncJob(runtime);
     if (!this.paused) this.scheduler.start();
   }
 
@@ -261,66 +431,101 @@ export class MonitorEngine {
     if (!this.scheduler) return;
     const { check } = runtime;
     if (!check.enabled) {
-      this.scheduler.remove(check.id);
+      void this.scheduler.remove(runtime.jobId);
       return;
     }
+    const resolved: ResolvedCheck = check;
     this.scheduler.upsert({
-      id: check.id,
+      id: runtime.jobId,
       intervalMs: check.intervalMs,
       timeoutMs: check.timeoutMs,
-      probe: (signal) => this.runProbe(check, signal),
+      probe: (signal) => this.runProbe(resolved, signal),
     });
   }
 
-  private record(id: string, outcome: Omit<CheckResult, 'target' | 'check'>): void {
-    const runtime = this.runtimes.get(id);
-    if (!runtime) return;
+  /** Records one probe: one transaction, then (only after commit) memory, events and delivery. */
+  private record(checkId: number, outcome: Omit<CheckResult, 'target' | 'check'>): void {
+    const runtime = this.checks.get(checkId);
+    if (!runtime || runtime.isDisposed) return;
+    const health = this.options.health;
+    if (outcome.observerFault) {
+      // This machine failed (out of descriptors, buffers, ports): not the target's fault.
+      const code = outcome.observerFault;
+      health.raise(
+        code === 'EMFILE' || code === 'ENFILE' ? 'descriptors-exhausted' : 'observer-resources',
+        code === 'EMFILE' || code === 'ENFILE'
+          ? `Kaavan ran out of file descriptors (${code}): probes fail on this computer, so no server is being marked down until it recovers`
+          : `this computer could not run probes (${code}): no server is being marked down until it recovers`,
+      );
+      this.log.warn('probe failed on this computer', { check: runtime.check.id, code });
+      return;
+    }
+    health.clear('descriptors-exhausted');
+    health.clear('observer-resources');
+
     const { check } = runtime;
-    const result: CheckResult = { ...outcome, target: check.target, check: check.name };
+    const result: CheckResult = { ...outcome, checkId, target: check.target, check: check.name };
+    const reminder = check.reminder ?? this.settings;
+    const step = applyOutcome(runtime.machine, result, result.at, {
+      retries: check.retries,
+      reminderEvery: reminder.reminderEvery,
+      reminderEveryMs: reminder.reminderEveryMs,
+    });
+    const store = this.options.store;
     try {
-      const step = applyOutcome(runtime.machine, result, result.at, {
-        retries: check.retries,
-        reminderEvery: this.settings.reminderEvery,
+      store.transact((tx) => {
+        store.results.insert(checkId, result);
+        store.rollups.add(checkId, result.at, result.status, result.latencyMs);
+        store.checkState.save(checkId, { machine: step.state, lastResult: result } satisfies PersistedCheckState);
+        const active = store.alerts.active(alertKey(checkId));
+        const latest = active ?? store.alerts.latestForCheck(checkId);
+        const action = decideAlert({ next: step.state, signal: step.signal, active, latest, at: result.at });
+        if (action) this.options.alerts.apply(this.subjectOf(runtime), action, result.message, result.at, tx);
       });
-      runtime.machine = step.state;
-      runtime.lastResult = result;
-      runtime.stats.add(result.at, result.status, result.latencyMs);
-      this.options.store.results.insert(result);
-      this.options.store.checkState.save(check.target, check.name, { machine: step.state, lastResult: result } satisfies PersistedCheckState);
-      if (step.signal) this.options.alerts.handle({ target: check.target, check: check.name, describe: check.describe }, step.signal, result.message, result.at);
-      this.options.emit({ type: 'check.result', result, status: step.state.status });
-      if (step.transition) {
-        this.options.emit({
-          type: 'check.transition',
-          target: check.target,
-          check: check.name,
-          from: step.transition.from,
-          to: step.transition.to,
-          at: result.at,
-          message: result.message,
-        });
-      }
     } catch (error) {
-      // A store or listener failure must not stop monitoring; report it and keep going.
-      this.options.onError?.(error);
+      // Nothing was written and memory stays where it was: the next probe decides again.
+      this.reportStoreFailure(error);
+      return;
     }
-    this.scheduleOverview();
+    health.clear('store-write-failed');
+    runtime.machine = step.state;
+    runtime.lastResult = result;
+    runtime.stats.add(result.at, result.status, result.latencyMs);
+    this.options.emit({ type: 'check.result', result, status: this.statusOf(runtime) });
+    if (step.transition) {
+      this.options.emit({
+        type: 'check.transition',
+        target: check.target,
+        check: check.name,
+        from: step.transition.from,
+        to: step.transition.to,
+        at: result.at,
+        message: result.message,
+      });
+    }
+    this.markDirty(checkId);
   }
 
-  private loadStats(ids: string[]): void {
-    const since = this.now() - STATS_WINDOW_MS;
-    for (const id of ids) {
-      const runtime = this.runtimes.get(id)!;
-      const history = this.options.store.results.history(runtime.check.target, runtime.check.name, since, 100_000);
-      for (const point of history) runtime.stats.add(point.at, point.status, point.latencyMs);
-    }
+  private reportStoreFailure(error: unknown): void {
+    const text = describeStoreError(error);
+    this.options.health.raise('store-write-failed', `Kaavan cannot write its database: ${text}. Checks keep running; results and alerts are recorded again once it can`);
+    this.log.error('store write failed', { error: text });
   }
 
-  private prune(): void {
+  private loadStats(runtime: CheckRuntime): void {
     try {
-      this.options.store.results.prune(this.now() - Math.max(this.settings.historyRetentionMs, STATS_WINDOW_MS));
+      const history = this.options.store.results.history(runtime.id, this.now() - STATS_WINDOW_MS, 100_000);
+      for (const point of history) runtime.stats.add(point.at, point.status, point.latencyMs);
     } catch (error) {
-      this.options.onError?.(error);
+      this.reportStoreFailure(error);
+    }
+  }
+
+  private async prune(): Promise<void> {
+    try {
+      await pruneOnce(this.options.store, this.now(), { historyRetentionMs: this.settings.historyRetentionMs });
+    } catch (error) {
+      this.log.warn('pruning old history failed', { error: describeStoreError(error) });
     }
   }
 }

@@ -30,6 +30,8 @@ interface Slot {
   running: boolean;
   /** Bumped when the job is replaced or removed, so late completions of the old one are ignored. */
   generation: number;
+  /** The run in flight, if any (remove() waits for it). */
+  inflight: Promise<unknown> | null;
 }
 
 /** Runs one probe under a hard deadline; always resolves. */
@@ -97,17 +99,19 @@ export class Scheduler {
       if (this.running && !existing.running) this.schedule(existing, this.firstDelay(job));
       return;
     }
-    const slot: Slot = { job, timer: null, running: false, generation: 0 };
+    const slot: Slot = { job, timer: null, running: false, generation: 0, inflight: null };
     this.slots.set(job.id, slot);
     if (this.running) this.schedule(slot, this.firstDelay(job));
   }
 
-  remove(id: string): void {
+  /** Removes a job; resolves once its run in flight (if any) has finished. Its outcome is dropped. */
+  async remove(id: string): Promise<void> {
     const slot = this.slots.get(id);
     if (!slot) return;
     slot.generation++;
     this.clearTimer(slot);
     this.slots.delete(id);
+    await slot.inflight?.catch(() => undefined);
   }
 
   ids(): string[] {
@@ -183,7 +187,17 @@ export class Scheduler {
     this.waiting.shift()?.();
   }
 
-  private async execute(slot: Slot, scheduled: boolean): Promise<ProbeOutcome | null> {
+  private execute(slot: Slot, scheduled: boolean): Promise<ProbeOutcome | null> {
+    if (slot.running) return Promise.resolve(null);
+    const run = this.run(slot, scheduled);
+    slot.inflight = run;
+    void run.finally(() => {
+      if (slot.inflight === run) slot.inflight = null;
+    });
+    return run;
+  }
+
+  private async run(slot: Slot, scheduled: boolean): Promise<ProbeOutcome | null> {
     if (slot.running) {
       // A run is in flight (scheduled or manual): do not overlap runs of one check.
       return null;

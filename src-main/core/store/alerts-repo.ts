@@ -1,4 +1,4 @@
-import type { Db } from './database.js';
+import { atomically, type Db } from './database.js';
 import type { Alert, AlertEvent, AlertEventType, AlertState, Severity } from '../model.js';
 import type { AlertFilter } from '../api/service.js';
 
@@ -29,6 +29,7 @@ function toAlert(r: Row): Alert {
 
 export interface NewAlert {
   key: string;
+  checkId: number | null;
   target: string;
   check: string;
   severity: Severity;
@@ -46,24 +47,46 @@ export class AlertsRepo {
     return row ? toAlert(row) : null;
   }
 
+  /** The most recent alert of a check whatever its state (the level-triggered repair looks at it). */
+  latestForCheck(checkId: number): Alert | null {
+    const row = this.db.prepare('SELECT * FROM alerts WHERE check_id = ? ORDER BY id DESC LIMIT 1').get(checkId) as Row | undefined;
+    return row ? toAlert(row) : null;
+  }
+
+  /** Active (open or acknowledged) alerts of checks, for reconciliation. */
+  activeByCheck(): Map<number, Alert> {
+    const rows = this.db.prepare("SELECT * FROM alerts WHERE state <> 'resolved' AND check_id IS NOT NULL").all() as Row[];
+    return new Map(rows.map((r) => [Number(r.check_id), toAlert(r)]));
+  }
+
+  /** Keeps the labels of a check's alerts in step with its current names (ids do not change). */
+  relabel(checkId: number, target: string, check: string): void {
+    this.db.prepare('UPDATE alerts SET target = ?, check_name = ? WHERE check_id = ?').run(target, check, checkId);
+  }
+
   /** The open or acknowledged alert for a dedup key, if any. */
   active(key: string): Alert | null {
     const row = this.db.prepare("SELECT * FROM alerts WHERE key = ? AND state <> 'resolved'").get(key) as Row | undefined;
     return row ? toAlert(row) : null;
   }
 
-  open(a: NewAlert): Alert {
-    return this.db.transaction(() => {
+  /** Opens an alert with its 'opened' event; returns both (the event id keys its notices). */
+  open(a: NewAlert): { alert: Alert; eventId: number } {
+    return atomically(this.db, () => {
       const info = this.db
         .prepare(
-          `INSERT INTO alerts (key, target, check_name, severity, state, title, message, opened_at, last_seen_at, count, metadata)
-           VALUES (?, ?, ?, ?, 'open', ?, ?, ?, ?, 1, ?)`,
+          `INSERT INTO alerts (key, check_id, target, check_name, severity, state, title, message, opened_at, last_seen_at, count, metadata)
+           VALUES (?, ?, ?, ?, ?, 'open', ?, ?, ?, ?, 1, ?)`,
         )
-        .run(a.key, a.target, a.check, a.severity, a.title, a.message, a.at, a.at, JSON.stringify(a.metadata));
+        .run(a.key, a.checkId, a.target, a.check, a.severity, a.title, a.message, a.at, a.at, JSON.stringify(a.metadata));
       const id = Number(info.lastInsertRowid);
-      this.addEvent(id, a.at, 'opened', a.message);
-      return this.get(id)!;
-    })();
+      const eventId = this.addEvent(id, a.at, 'opened', a.message);
+      return { alert: this.get(id)!, eventId };
+    });
+  }
+
+  setMetadata(id: number, metadata: Record<string, unknown>): void {
+    this.db.prepare('UPDATE alerts SET metadata = ? WHERE id = ?').run(JSON.stringify(metadata), id);
   }
 
   /** Another failure while the alert is active. */
@@ -72,24 +95,26 @@ export class AlertsRepo {
     return this.get(id)!;
   }
 
-  acknowledge(id: number, at: number, note: string | null): Alert {
-    return this.db.transaction(() => {
+  acknowledge(id: number, at: number, note: string | null): { alert: Alert; eventId: number } {
+    return atomically(this.db, () => {
       this.db.prepare("UPDATE alerts SET state = 'acknowledged', acked_at = ?, ack_note = ? WHERE id = ?").run(at, note, id);
-      this.addEvent(id, at, 'acknowledged', note ? `Acknowledged: ${note}` : 'Acknowledged');
-      return this.get(id)!;
-    })();
+      const eventId = this.addEvent(id, at, 'acknowledged', note ? `Acknowledged: ${note}` : 'Acknowledged');
+      return { alert: this.get(id)!, eventId };
+    });
   }
 
-  resolve(id: number, at: number, by: 'auto' | 'manual', message: string): Alert {
-    return this.db.transaction(() => {
+  resolve(id: number, at: number, by: 'auto' | 'manual', message: string): { alert: Alert; eventId: number } {
+    return atomically(this.db, () => {
       this.db.prepare("UPDATE alerts SET state = 'resolved', resolved_at = ?, resolved_by = ? WHERE id = ?").run(at, by, id);
-      this.addEvent(id, at, 'resolved', message);
-      return this.get(id)!;
-    })();
+      const eventId = this.addEvent(id, at, 'resolved', message);
+      return { alert: this.get(id)!, eventId };
+    });
   }
 
-  addEvent(alertId: number, at: number, type: AlertEventType, message: string): void {
-    this.db.prepare('INSERT INTO alert_events (alert_id, at, type, message) VALUES (?, ?, ?, ?)').run(alertId, at, type, message);
+  addEvent(alertId: number, at: number, type: AlertEventType, message: string): number {
+    return Number(
+      this.db.prepare('INSERT INTO alert_events (alert_id, at, type, message) VALUES (?, ?, ?, ?)').run(alertId, at, type, message).lastInsertRowid,
+    );
   }
 
   events(alertId: number): AlertEvent[] {
@@ -127,12 +152,5 @@ export class AlertsRepo {
   countActive(): number {
     const row = this.db.prepare("SELECT COUNT(*) AS n FROM alerts WHERE state <> 'resolved'").get() as { n: number };
     return Number(row.n);
-  }
-
-  renameTarget(from: string, to: string): void {
-    // Keys embed the target name; keep an active outage attached to the renamed target.
-    this.db
-      .prepare("UPDATE alerts SET target = ?, key = 'check:' || ? || '/' || check_name WHERE target = ?")
-      .run(to, to, from);
   }
 }

@@ -1,27 +1,24 @@
 import type { Db } from './database.js';
 
-/** Persists each check's state-machine state so a restart resumes (an open outage stays open). */
+/** Persists each check's state-machine state by check id, so a restart resumes (an open outage stays open). */
 export class CheckStateRepo {
-  constructor(private readonly db: Db) {}
-
-  load<T>(): Map<string, T> {
-    const rows = this.db.prepare('SELECT target, check_name, state FROM check_state').all() as Array<{
-      target: string;
-      check_name: string;
-      state: string;
-    }>;
-    return new Map(rows.map((r) => [`${r.target}/${r.check_name}`, JSON.parse(r.state) as T]));
+  private readonly saveStmt;
+  constructor(private readonly db: Db) {
+    this.saveStmt = db.prepare(
+      'INSERT INTO check_state (check_id, state) VALUES (?, ?) ON CONFLICT(check_id) DO UPDATE SET state = excluded.state',
+    );
   }
 
-  save(target: string, check: string, state: unknown): void {
-    this.db
-      .prepare(
-        'INSERT INTO check_state (target, check_name, state) VALUES (?, ?, ?) ON CONFLICT(target, check_name) DO UPDATE SET state = excluded.state',
-      )
-      .run(target, check, JSON.stringify(state));
+  load<T>(): Map<number, T> {
+    const rows = this.db.prepare('SELECT check_id, state FROM check_state').all() as Array<{ check_id: number; state: string }>;
+    return new Map(rows.map((r) => [Number(r.check_id), JSON.parse(r.state) as T]));
   }
 
-  delete(target: string, check: string): void {
-    this.db.prepare('DELETE FROM check_state WHERE target = ? AND check_name = ?').run(target, check);
+  save(checkId: number, state: unknown): void {
+    this.saveStmt.run(checkId, JSON.stringify(state));
+  }
+
+  delete(checkId: number): void {
+    this.db.prepare('DELETE FROM check_state WHERE check_id = ?').run(checkId);
   }
 }

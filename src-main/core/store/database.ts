@@ -1,6 +1,6 @@
 // SQLite (libsql, WAL) with versioned migrations. The store keeps history: probe results, check
 // state (to resume after a restart), alerts and their events, the notification outbox, the audit log.
-import { mkdirSync } from 'node:fs';
+import { chmodSync, closeSync, existsSync, mkdirSync, openSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'libsql';
 
@@ -83,27 +83,210 @@ const MIGRATIONS: string[] = [
   );
   CREATE INDEX audit_by_time ON audit(at);
   `,
+  // 2: stable identities, compact results, roll-ups, idempotent outbox (core-lifecycle issue).
+  //    Names become labels: results, state, alerts and outbox reference entity ids.
+  `
+  CREATE TABLE entities (
+    id INTEGER PRIMARY KEY,
+    kind TEXT NOT NULL,
+    parent_id INTEGER REFERENCES entities(id),
+    name TEXT NOT NULL,
+    created_at INTEGER NOT NULL,
+    retired_at INTEGER,
+    retired_reason TEXT,
+    fingerprint TEXT
+  );
+  CREATE INDEX entities_live ON entities(kind, parent_id) WHERE retired_at IS NULL;
+
+  INSERT INTO entities (kind, parent_id, name, created_at)
+    SELECT 'target', NULL, target, MIN(t) FROM (
+      SELECT target, at AS t FROM results
+      UNION ALL SELECT target, 0 FROM check_state
+      UNION ALL SELECT target, opened_at FROM alerts
+    ) GROUP BY target;
+  INSERT INTO entities (kind, parent_id, name, created_at)
+    SELECT 'check', (SELECT e.id FROM entities e WHERE e.kind = 'target' AND e.name = x.target), x.check_name, MIN(x.t) FROM (
+      SELECT target, check_name, at AS t FROM results
+      UNION ALL SELECT target, check_name, 0 FROM check_state
+      UNION ALL SELECT target, check_name, opened_at FROM alerts
+    ) x GROUP BY x.target, x.check_name;
+
+  -- status: 0 up, 1 degraded, 2 down. latency in tenths of a millisecond (NULL: no answer).
+  -- message only for results that are not up (an up result's text is derived from its latency).
+  CREATE TABLE results_v2 (
+    check_id INTEGER NOT NULL,
+    at INTEGER NOT NULL,
+    status INTEGER NOT NULL,
+    latency INTEGER,
+    message TEXT,
+    metrics TEXT,
+    PRIMARY KEY (check_id, at)
+  ) WITHOUT ROWID;
+  INSERT OR REPLACE INTO results_v2 (check_id, at, status, latency, message, metrics)
+    SELECT e.id, r.at, CASE r.status WHEN 'up' THEN 0 WHEN 'degraded' THEN 1 ELSE 2 END,
+           CASE WHEN r.latency_ms IS NULL THEN NULL ELSE CAST(ROUND(r.latency_ms * 10) AS INTEGER) END,
+           CASE WHEN r.status = 'up' THEN NULL ELSE r.message END, r.metrics
+    FROM results r JOIN entities t ON t.kind = 'target' AND t.name = r.target
+    JOIN entities e ON e.kind = 'check' AND e.parent_id = t.id AND e.name = r.check_name;
+  DROP TABLE results;
+  ALTER TABLE results_v2 RENAME TO results;
+  CREATE INDEX results_by_time ON results(at);
+
+  -- Roll-ups: per minute (kept 7 days) and per hour (kept a year). Latencies in tenths of a ms.
+  -- hist (hour only): latency histogram, see stats/latency-histogram.ts for its layout.
+  CREATE TABLE rollup_minute (
+    check_id INTEGER NOT NULL,
+    bucket INTEGER NOT NULL,
+    probes INTEGER NOT NULL,
+    down INTEGER NOT NULL,
+    degraded INTEGER NOT NULL,
+    lat_n INTEGER NOT NULL,
+    lat_sum INTEGER NOT NULL,
+    lat_min INTEGER,
+    lat_max INTEGER,
+    PRIMARY KEY (check_id, bucket)
+  ) WITHOUT ROWID;
+  CREATE TABLE rollup_hour (
+    check_id INTEGER NOT NULL,
+    bucket INTEGER NOT NULL,
+    probes INTEGER NOT NULL,
+    down INTEGER NOT NULL,
+    degraded INTEGER NOT NULL,
+    lat_n INTEGER NOT NULL,
+    lat_sum INTEGER NOT NULL,
+    lat_min INTEGER,
+    lat_max INTEGER,
+    hist BLOB,
+    PRIMARY KEY (check_id, bucket)
+  ) WITHOUT ROWID;
+
+  CREATE TABLE check_state_v2 (
+    check_id INTEGER PRIMARY KEY,
+    state TEXT NOT NULL
+  );
+  INSERT INTO check_state_v2 (check_id, state)
+    SELECT e.id, s.state FROM check_state s JOIN entities t ON t.kind = 'target' AND t.name = s.target
+    JOIN entities e ON e.kind = 'check' AND e.parent_id = t.id AND e.name = s.check_name;
+  DROP TABLE check_state;
+  ALTER TABLE check_state_v2 RENAME TO check_state;
+
+  ALTER TABLE alerts ADD COLUMN check_id INTEGER;
+  UPDATE alerts SET check_id = (
+    SELECT e.id FROM entities e JOIN entities t ON t.id = e.parent_id
+    WHERE e.kind = 'check' AND t.name = alerts.target AND e.name = alerts.check_name);
+  UPDATE alerts SET key = 'check:' || check_id WHERE check_id IS NOT NULL;
+  CREATE INDEX alerts_by_check ON alerts(check_id, opened_at);
+
+  ALTER TABLE outbox ADD COLUMN idempotency_key TEXT;
+  UPDATE outbox SET idempotency_key = 'legacy:' || id;
+  CREATE UNIQUE INDEX outbox_idempotency ON outbox(idempotency_key);
+  CREATE INDEX outbox_by_channel ON outbox(channel, next_attempt_at) WHERE delivered_at IS NULL AND failed_at IS NULL;
+  CREATE INDEX outbox_by_created ON outbox(created_at);
+  CREATE INDEX alert_events_by_time ON alert_events(at);
+  `,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;
 
+/** Tables the code relies on; checked at open so a damaged file fails with a clear message, not later. */
+const REQUIRED_TABLES = ['entities', 'results', 'rollup_minute', 'rollup_hour', 'check_state', 'alerts', 'alert_events', 'outbox', 'audit'];
+
+/** A start-up failure of the data store, in words naming the path and what to do. */
+export class StoreOpenError extends Error {
+  constructor(
+    message: string,
+    readonly path: string,
+    readonly reason: 'read-only' | 'full' | 'corrupt' | 'newer' | 'locked' | 'other',
+  ) {
+    super(message);
+    this.name = 'StoreOpenError';
+  }
+}
+
+function describeOpenError(error: unknown, file: string): StoreOpenError {
+  if (error instanceof StoreOpenError) return error;
+  const code = (error as { code?: string }).code ?? '';
+  const text = error instanceof Error ? error.message : String(error);
+  const folder = dirname(file);
+  if (code === 'EACCES' || code === 'EPERM' || code === 'EROFS' || /READONLY|readonly|read-only/i.test(`${code} ${text}`)) {
+    return new StoreOpenError(
+      `cannot write the data folder ${folder}: it is read-only or not yours (${code || text}). Fix its permissions, or start with --data pointing at a writable folder.`,
+      file,
+      'read-only',
+    );
+  }
+  if (code === 'ENOSPC' || /SQLITE_FULL|disk is full|database or disk is full/i.test(`${code} ${text}`)) {
+    return new StoreOpenError(`the disk holding ${folder} is full. Free some space, or start with --data pointing at another disk.`, file, 'full');
+  }
+  if (/SQLITE_NOTADB|SQLITE_CORRUPT|file is not a database|malformed/i.test(`${code} ${text}`)) {
+    return new StoreOpenError(
+      `the data store ${file} is damaged (${text}). Move it aside (Kaavan starts with empty history and your configuration is untouched), or restore it from a backup.`,
+      file,
+      'corrupt',
+    );
+  }
+  if (/SQLITE_BUSY|database is locked/i.test(`${code} ${text}`)) {
+    return new StoreOpenError(`the data store ${file} is locked by another program. Close it and start again.`, file, 'locked');
+  }
+  return new StoreOpenError(`cannot open the data store ${file}: ${text}`, file, 'other');
+}
+
 export function openDatabase(file: string): Db {
-  if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
-  const db = new Database(file);
-  db.exec('PRAGMA journal_mode = WAL');
-  db.exec('PRAGMA synchronous = NORMAL');
-  db.exec('PRAGMA foreign_keys = ON');
-  db.exec('PRAGMA busy_timeout = 5000');
-  migrate(db);
-  return db;
+  try {
+    if (file !== ':memory:') {
+      // The folder holds history and notices about the user's servers: private to the user.
+      mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
+      if (!existsSync(file)) closeSync(openSync(file, 'a', 0o600));
+      chmodSync(file, 0o600);
+    }
+    const db = new Database(file);
+    try {
+      db.exec('PRAGMA busy_timeout = 5000');
+      const fresh = Number((db.prepare('PRAGMA user_version').get() as { user_version: number }).user_version) === 0;
+      // Incremental vacuum gives pruned pages back to the file system in small steps. It must be set
+      // before the first table exists; an older database is converted once by VACUUM.
+      if (fresh) db.exec('PRAGMA auto_vacuum = INCREMENTAL');
+      db.exec('PRAGMA journal_mode = WAL');
+      db.exec('PRAGMA synchronous = NORMAL');
+      db.exec('PRAGMA foreign_keys = ON');
+      migrate(db);
+      const mode = Number((db.prepare('PRAGMA auto_vacuum').get() as { auto_vacuum: number }).auto_vacuum);
+      if (mode !== 2) {
+        db.exec('PRAGMA auto_vacuum = INCREMENTAL');
+        db.exec('VACUUM');
+      }
+      checkSchema(db, file);
+      return db;
+    } catch (error) {
+      db.close();
+      throw error;
+    }
+  } catch (error) {
+    throw describeOpenError(error, file);
+  }
+}
+
+function checkSchema(db: Db, file: string): void {
+  const rows = db.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").all() as Array<{ name: string }>;
+  const present = new Set(rows.map((r) => r.name));
+  const missing = REQUIRED_TABLES.filter((t) => !present.has(t));
+  if (missing.length) {
+    throw new StoreOpenError(
+      `the data store ${file} is incomplete (missing table${missing.length === 1 ? '' : 's'} ${missing.join(', ')}). Move it aside to start with empty history, or restore it from a backup.`,
+      file,
+      'corrupt',
+    );
+  }
 }
 
 function migrate(db: Db): void {
   const row = db.prepare('PRAGMA user_version').get() as { user_version: number };
   const current = Number(row.user_version);
   if (current > MIGRATIONS.length) {
-    throw new Error(
+    throw new StoreOpenError(
       `the data store was written by a newer Kaavan (schema ${current}, this build knows ${MIGRATIONS.length}); upgrade Kaavan or use another --data folder`,
+      '',
+      'newer',
     );
   }
   for (let version = current; version < MIGRATIONS.length; version++) {
@@ -112,4 +295,14 @@ function migrate(db: Db): void {
       db.exec(`PRAGMA user_version = ${version + 1}`);
     })();
   }
+}
+
+/**
+ * Runs `work` atomically: its own transaction, or part of the caller's when one is open (libsql's
+ * `transaction()` does not nest, and repositories are used both alone and inside the one
+ * transaction per probe).
+ */
+export function atomically<T>(db: Db, work: () => T): T {
+  if (db.inTransaction) return work();
+  return db.transaction(work)();
 }

@@ -1,52 +1,68 @@
+// Probe results, compact (migration 2): status as 0/1/2, latency in tenths of a ms, message kept
+// only for results that were not up. Raw rows are kept 48 h; roll-ups keep the long history.
 import type { Db } from './database.js';
-import type { CheckResult, ProbeStatus, ResultPoint } from '../model.js';
+import type { ProbeStatus, ResultPoint } from '../model.js';
 
-interface ResultRow {
+const STATUS_CODE: Record<ProbeStatus, number> = { up: 0, degraded: 1, down: 2 };
+const STATUS_NAME: ProbeStatus[] = ['up', 'degraded', 'down'];
+
+export interface ResultRow {
   at: number;
   status: ProbeStatus;
-  latency_ms: number | null;
+  latencyMs: number | null;
   message: string;
+  metrics?: Record<string, number>;
+}
+
+function upMessage(latencyMs: number | null): string {
+  return latencyMs === null ? 'up' : `up in ${latencyMs} ms`;
 }
 
 export class ResultsRepo {
   private readonly insertStmt;
   constructor(private readonly db: Db) {
     this.insertStmt = db.prepare(
-      'INSERT INTO results (target, check_name, at, status, latency_ms, message, metrics) VALUES (?, ?, ?, ?, ?, ?, ?)',
+      'INSERT OR REPLACE INTO results (check_id, at, status, latency, message, metrics) VALUES (?, ?, ?, ?, ?, ?)',
     );
   }
 
-  insert(result: CheckResult): void {
+  insert(checkId: number, result: ResultRow): void {
     this.insertStmt.run(
-      result.target,
-      result.check,
+      checkId,
       result.at,
-      result.status,
-      result.latencyMs,
-      result.message,
-      result.metrics ? JSON.stringify(result.metrics) : null,
+      STATUS_CODE[result.status],
+      result.latencyMs === null ? null : Math.round(result.latencyMs * 10),
+      result.status === 'up' ? null : result.message,
+      result.metrics && Object.keys(result.metrics).length ? JSON.stringify(result.metrics) : null,
     );
   }
 
   /** Results of one check since `sinceMs`, oldest first, at most `limit` (the newest ones). */
-  history(target: string, check: string, sinceMs: number, limit: number): ResultPoint[] {
+  history(checkId: number, sinceMs: number, limit: number): ResultPoint[] {
     const rows = this.db
       .prepare(
-        `SELECT at, status, latency_ms, message FROM (
-           SELECT at, status, latency_ms, message FROM results
-           WHERE target = ? AND check_name = ? AND at >= ? ORDER BY at DESC LIMIT ?
+        `SELECT at, status, latency, message FROM (
+           SELECT at, status, latency, message FROM results WHERE check_id = ? AND at >= ? ORDER BY at DESC LIMIT ?
          ) ORDER BY at ASC`,
       )
-      .all(target, check, sinceMs, limit) as ResultRow[];
-    return rows.map((r) => ({ at: Number(r.at), status: r.status, latencyMs: r.latency_ms, message: r.message }));
+      .all(checkId, sinceMs, limit) as Array<{ at: number; status: number; latency: number | null; message: string | null }>;
+    return rows.map((r) => {
+      const latencyMs = r.latency === null ? null : Number(r.latency) / 10;
+      const status = STATUS_NAME[Number(r.status)] ?? 'down';
+      return { at: Number(r.at), status, latencyMs, message: r.message ?? upMessage(latencyMs) };
+    });
   }
 
-  renameTarget(from: string, to: string): void {
-    this.db.prepare('UPDATE results SET target = ? WHERE target = ?').run(to, from);
+  recent(checkId: number, n: number): ResultPoint[] {
+    return this.history(checkId, 0, n);
   }
 
-  /** Deletes results older than `beforeMs`; returns how many went. */
-  prune(beforeMs: number): number {
-    return Number(this.db.prepare('DELETE FROM results WHERE at < ?').run(beforeMs).changes);
+  /** Deletes at most `batchSize` results older than `beforeMs`; returns how many went. */
+  pruneBatch(beforeMs: number, batchSize: number): number {
+    return Number(
+      this.db
+        .prepare('DELETE FROM results WHERE (check_id, at) IN (SELECT check_id, at FROM results WHERE at < ? LIMIT ?)')
+        .run(beforeMs, batchSize).changes,
+    );
   }
 }

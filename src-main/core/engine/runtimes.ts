@@ -1,0 +1,56 @@
+// Owned runtimes: each live target and check has one, created and disposed by the reconciler.
+// A runtime owns its resources and releases them in dispose(), which the engine awaits.
+import type { CheckResult } from '../model.js';
+import type { ResolvedCheck } from '../config/resolve.js';
+import type { CheckMachineState } from './check-state-machine.js';
+import type { Scheduler } from './scheduler.js';
+import type { Host } from '../hosts/host.js';
+import { RollingStats } from '../stats/check-stats.js';
+
+export class TargetRuntime {
+  /** Check ids in document order. */
+  checkIds: number[] = [];
+
+  constructor(
+    readonly id: number,
+    public name: string,
+    public tags: string[],
+    /** The machine its host-level checks run on (this computer until the target has SSH). */
+    readonly host: Host,
+  ) {}
+
+  async dispose(): Promise<void> {
+    // A target with an SSH connection closes it here (hosts issue); the local host holds nothing.
+    await (this.host as { close?: () => Promise<void> }).close?.();
+  }
+}
+
+export class CheckRuntime {
+  readonly stats = new RollingStats();
+  private disposed = false;
+
+  constructor(
+    public check: ResolvedCheck & { checkId: number },
+    public targetId: number,
+    public machine: CheckMachineState,
+    public lastResult: CheckResult | null,
+  ) {}
+
+  get id(): number {
+    return this.check.checkId;
+  }
+
+  get jobId(): string {
+    return String(this.check.checkId);
+  }
+
+  get isDisposed(): boolean {
+    return this.disposed;
+  }
+
+  /** Removes its schedule and waits for a probe in flight to finish (its outcome is then dropped). */
+  async dispose(scheduler: Scheduler | null): Promise<void> {
+    this.disposed = true;
+    await scheduler?.remove(this.jobId);
+  }
+}
