@@ -241,7 +241,9 @@ export function openDatabase(file: string): Db {
     }
     const db = new Database(file);
     try {
-      db.exec('PRAGMA busy_timeout = 5000');
+      // Short: the sync API blocks the event loop while it waits. A longer lock fails the write, which
+      // is reported as Kaavan's own problem and repaired by the next probe (level-triggered).
+      db.exec('PRAGMA busy_timeout = 1000');
       const fresh = Number((db.prepare('PRAGMA user_version').get() as { user_version: number }).user_version) === 0;
       // Incremental vacuum gives pruned pages back to the file system in small steps. It must be set
       // before the first table exists; an older database is converted once by VACUUM.

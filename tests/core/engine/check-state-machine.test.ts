@@ -74,3 +74,17 @@ describe('check state machine', () => {
     expect(steps[1]!.transition).toBeNull();
   });
 });
+
+describe('reminders by time', () => {
+  it('with reminderEveryMs, a 1 s check reminds once per period, not every N probes', () => {
+    const opts = { retries: 0, reminderEvery: 5, reminderEveryMs: 30 * 60_000 };
+    let state = initialMachineState();
+    const reminders: number[] = [];
+    for (let t = 0; t <= 3_600_000; t += 1000) {
+      const step = applyOutcome(state, { status: 'down' }, t, opts);
+      if (step.signal?.kind === 'still-down' && step.signal.reminder) reminders.push(t);
+      state = step.state;
+    }
+    expect(reminders).toEqual([1_800_000, 3_600_000]);
+  });
+});
