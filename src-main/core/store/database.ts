@@ -292,10 +292,10 @@ function migrate(db: Db): void {
     );
   }
   for (let version = current; version < MIGRATIONS.length; version++) {
-    db.transaction(() => {
+    inTransaction(db, 'IMMEDIATE', () => {
       db.exec(MIGRATIONS[version]!);
       db.exec(`PRAGMA user_version = ${version + 1}`);
-    })();
+    });
   }
 }
 
@@ -306,5 +306,28 @@ function migrate(db: Db): void {
  */
 export function atomically<T>(db: Db, work: () => T): T {
   if (db.inTransaction) return work();
-  return db.transaction(work)();
+  return inTransaction(db, 'DEFERRED', work);
+}
+
+/**
+ * BEGIN … COMMIT around `work`, rolling back on any error and rethrowing THAT error. (libsql's own
+ * wrapper issues ROLLBACK unconditionally; after SQLITE_FULL SQLite has already rolled back, and the
+ * "no transaction is active" error would hide that the disk is full.)
+ */
+export function inTransaction<T>(db: Db, mode: 'DEFERRED' | 'IMMEDIATE', work: () => T): T {
+  db.exec(`BEGIN ${mode}`);
+  try {
+    const result = work();
+    db.exec('COMMIT');
+    return result;
+  } catch (error) {
+    if (db.inTransaction) {
+      try {
+        db.exec('ROLLBACK');
+      } catch {
+        // The original error is the one worth reporting.
+      }
+    }
+    throw error;
+  }
 }

@@ -1,4 +1,4 @@
-import { openDatabase, type Db } from './database.js';
+import { inTransaction, openDatabase, type Db } from './database.js';
 import { ResultsRepo } from './results-repo.js';
 import { CheckStateRepo } from './check-state-repo.js';
 import { AlertsRepo } from './alerts-repo.js';
@@ -50,7 +50,7 @@ export class Store {
     if (this.db.inTransaction) throw new Error('Store.transact does not nest: pass the Tx down instead');
     const effects: Array<() => void> = [];
     const tx: Tx = { afterCommit: (effect) => effects.push(effect) };
-    const result = this.db.transaction(() => work(tx)).immediate();
+    const result = inTransaction(this.db, 'IMMEDIATE', () => work(tx));
     for (const effect of effects) effect();
     return result;
   }
