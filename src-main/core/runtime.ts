@@ -54,7 +54,19 @@ export async function createKaavan(options: KaavanOptions): Promise<KaavanRuntim
     emit: (e) => events.emit(e),
     now,
     log,
-    runProbe: createProbeRunner({ now, log, secrets }),
+    runProbe: createProbeRunner({
+      now,
+      log,
+      secrets,
+      memoryFor: (check) => {
+        const id = check.checkId!;
+        return {
+          get: (key) => store.checkKv.get(id, key),
+          set: (key, value) => store.checkKv.set(id, key, value, now()),
+          delete: (key) => store.checkKv.delete(id, key),
+        };
+      },
+    }),
   });
   try {
     await engine.reconcile(initial, 'start');

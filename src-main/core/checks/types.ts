@@ -8,6 +8,13 @@ export interface SecretReader {
   get(name: string): Promise<string | null>;
 }
 
+/** A check's own memory across probes and restarts (kept in the store by check id). */
+export interface CheckMemory {
+  get<T>(key: string): T | null;
+  set(key: string, value: unknown): void;
+  delete(key: string): void;
+}
+
 /** Everything a probe may use besides its own params. */
 export interface ProbeContext {
   /** Aborted when the hard timeout fires or the engine stops; probes must stop I/O on abort. */
@@ -22,6 +29,8 @@ export interface ProbeContext {
   log: Logger;
   /** The machine the check runs on: the local computer, or the target's SSH host (hosts issue). */
   host: Host;
+  /** Memory that survives restarts (baselines, log offsets); an in-memory one outside the engine. */
+  memory: CheckMemory;
   /** Stable ids and labels of what is probed, for messages and per-check state (baselines, offsets). */
   checkId?: number;
   target?: string;

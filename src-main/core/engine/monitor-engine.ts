@@ -166,6 +166,7 @@ export class MonitorEngine {
       for (const check of plan.retireChecks) {
         store.entities.retire(check.id, at, removedText);
         store.checkState.delete(check.id);
+        store.checkKv.delete(check.id);
         const why = retiredTargetIds.has(check.parentId ?? -1) ? `its target was ${removedText}` : `the check was ${removedText}`;
         this.options.alerts.closeForCheck(check.id, why, tx);
         store.audit.record({ at, actor: 'engine', action: 'check.retire', subject: check.name, detail: { id: check.id, reason: why } });

@@ -3,12 +3,12 @@
 // tells observer faults (this machine out of descriptors or buffers) apart from target failures.
 import type { ProbeOutcome } from '../model.js';
 import type { ResolvedCheck } from '../config/resolve.js';
-import type { SecretReader } from '../checks/types.js';
+import type { CheckMemory, SecretReader } from '../checks/types.js';
 import type { Logger } from '../log/logger.js';
 import type { Host } from '../hosts/host.js';
 import { localHost } from '../hosts/local-host.js';
 import { silentLogger } from '../log/logger.js';
-import { noSecrets } from '../checks/probe-context.js';
+import { inMemoryCheckMemory, noSecrets } from '../checks/probe-context.js';
 import { runWithDeadline } from './scheduler.js';
 
 /** Error codes that mean this machine, not the target, failed. */
@@ -20,6 +20,8 @@ export interface ProbeRunnerDeps {
   now?: () => number;
   /** The host a check runs on (its target's SSH host, or this computer). */
   hostFor?: (check: ResolvedCheck) => Host;
+  /** The check's memory (the store's check_kv in the engine; in memory for check --once). */
+  memoryFor?: (check: ResolvedCheck) => CheckMemory;
   graceMs?: number;
 }
 
@@ -34,6 +36,12 @@ export function observerFaultOf(outcome: ProbeOutcome): string | undefined {
 export function createProbeRunner(deps: ProbeRunnerDeps = {}) {
   const now = deps.now ?? Date.now;
   const log = deps.log ?? silentLogger;
+  const memories = new Map<string, CheckMemory>();
+  const fallbackMemory = (check: ResolvedCheck) => {
+    let memory = memories.get(check.id);
+    if (!memory) memories.set(check.id, (memory = inMemoryCheckMemory()));
+    return memory;
+  };
   return async function runProbe(check: ResolvedCheck, signal: AbortSignal): Promise<ProbeOutcome> {
     const host = deps.hostFor?.(check) ?? localHost;
     const outcome = await runWithDeadline(
@@ -45,6 +53,7 @@ export function createProbeRunner(deps: ProbeRunnerDeps = {}) {
           secrets: deps.secrets ?? noSecrets,
           log: log.child({ check: `${check.target}/${check.name}` }),
           host,
+          memory: deps.memoryFor?.(check) ?? fallbackMemory(check),
           target: check.target,
           check: check.name,
           ...(check.checkId !== undefined ? { checkId: check.checkId } : {}),

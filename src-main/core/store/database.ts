@@ -183,13 +183,22 @@ const MIGRATIONS: string[] = [
   CREATE INDEX outbox_by_channel ON outbox(channel, next_attempt_at) WHERE delivered_at IS NULL AND failed_at IS NULL;
   CREATE INDEX outbox_by_created ON outbox(created_at);
   CREATE INDEX alert_events_by_time ON alert_events(at);
+
+  -- Per-check memory of a check kind (a file-integrity baseline, a log offset and inode).
+  CREATE TABLE check_kv (
+    check_id INTEGER NOT NULL,
+    key TEXT NOT NULL,
+    value BLOB NOT NULL,
+    updated_at INTEGER NOT NULL,
+    PRIMARY KEY (check_id, key)
+  ) WITHOUT ROWID;
   `,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;
 
 /** Tables the code relies on; checked at open so a damaged file fails with a clear message, not later. */
-const REQUIRED_TABLES = ['entities', 'results', 'rollup_minute', 'rollup_hour', 'check_state', 'alerts', 'alert_events', 'outbox', 'audit'];
+const REQUIRED_TABLES = ['entities', 'check_kv', 'results', 'rollup_minute', 'rollup_hour', 'check_state', 'alerts', 'alert_events', 'outbox', 'audit'];
 
 /** A start-up failure of the data store, in words naming the path and what to do. */
 export class StoreOpenError extends Error {

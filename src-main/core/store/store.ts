@@ -6,6 +6,7 @@ import { OutboxRepo } from './outbox-repo.js';
 import { AuditRepo } from './audit-repo.js';
 import { EntitiesRepo } from './entities-repo.js';
 import { RollupsRepo } from './rollups-repo.js';
+import { CheckKvRepo } from './check-kv-repo.js';
 
 /** Registers work that must happen only once the surrounding transaction has committed. */
 export interface Tx {
@@ -21,6 +22,7 @@ export class Store {
   readonly outbox: OutboxRepo;
   readonly audit: AuditRepo;
   readonly entities: EntitiesRepo;
+  readonly checkKv: CheckKvRepo;
   private closed = false;
 
   constructor(readonly db: Db) {
@@ -31,6 +33,7 @@ export class Store {
     this.outbox = new OutboxRepo(db);
     this.audit = new AuditRepo(db);
     this.entities = new EntitiesRepo(db);
+    this.checkKv = new CheckKvRepo(db);
   }
 
   static open(file: string): Store {
