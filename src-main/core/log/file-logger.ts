@@ -31,6 +31,11 @@ export interface FileLoggerOptions {
   files?: number;
   /** Clock, injectable for tests. */
   now?: () => number;
+  /**
+   * Lines at this level or above are also written to stderr (redacted the same way), so a person
+   * running the app from a terminal sees warnings and errors. Default: none.
+   */
+  echoLevel?: LogLevel;
 }
 
 export interface FileLogger extends Logger {
@@ -164,19 +169,28 @@ export function createFileLogger(options: FileLoggerOptions): FileLogger {
   const file = new RotatingFile(options.dir, Math.max(1024, options.maxBytes ?? 5 * 1024 * 1024), Math.max(1, options.files ?? 5));
   const minimum = LEVEL_RANK[options.level ?? 'info'];
   const now = options.now ?? Date.now;
+  const echo = options.echoLevel ? LEVEL_RANK[options.echoLevel] : Infinity;
   // Longest first, so a secret containing a shorter one is replaced whole.
   const secrets: string[] = [];
 
   const make = (base: Record<string, unknown>): FileLogger => {
     const write = (level: LogLevel, message: string, fields?: Record<string, unknown>) => {
-      if (LEVEL_RANK[level] < minimum) return;
+      const rank = LEVEL_RANK[level];
+      if (rank < minimum && rank < echo) return;
       let line: string;
       try {
         line = formatLine(now(), level, message, { ...base, ...fields }, secrets);
       } catch {
         line = JSON.stringify({ time: new Date(now()).toISOString(), level, msg: redactText(String(message), secrets) });
       }
-      file.write(line);
+      if (rank >= minimum) file.write(line);
+      if (rank >= echo) {
+        try {
+          process.stderr.write(`kaavan ${level}: ${line}\n`);
+        } catch {
+          // stderr closed (started from a desktop launcher): the file has the line.
+        }
+      }
     };
     return {
       path: file.path,
