@@ -92,7 +92,8 @@ test.describe('Kaavan desktop app', () => {
 
     const page = await app.firstWindow();
     await page.waitForLoadState('domcontentloaded');
-    expect(page.url()).toMatch(/\/out\/renderer\/index\.html(#.*)?$/);
+    // Served from its own app:// origin (so the CSP header applies), never file://.
+    expect(page.url()).toMatch(/^app:\/\/kaavan\/index\.html(#.*)?$/);
 
     // The page gets the bridge, and nothing of Node.
     const exposure = await page.evaluate(() => {
