@@ -11,10 +11,14 @@ export const APP_HOST = 'kaavan';
 /** The page the dashboard window loads. */
 export const APP_PAGE_URL = `${APP_SCHEME}://${APP_HOST}/index.html`;
 
-/** Privileges of app:// (before the app is ready): a standard, secure origin; no CSP bypass. */
+/**
+ * Privileges of app:// (before the app is ready): a standard, secure origin; no CSP bypass.
+ * corsEnabled lets the page's `<script type="module" crossorigin>` load in CORS mode like on http;
+ * other origins still read nothing (no Access-Control-Allow-Origin header is ever sent).
+ */
 export const APP_SCHEME_PRIVILEGES = {
   scheme: APP_SCHEME,
-  privileges: { standard: true, secure: true, supportFetchAPI: true, bypassCSP: false, corsEnabled: false, stream: false },
+  privileges: { standard: true, secure: true, supportFetchAPI: true, bypassCSP: false, corsEnabled: true, stream: false },
 } as const;
 
 const CONTENT_TYPES: Record<string, string> = {
