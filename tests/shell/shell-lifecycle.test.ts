@@ -35,6 +35,7 @@ const dataDir = join(temp, 'data');
 const appDir = join(temp, 'app');
 let server: Server;
 let port = 0;
+const guardsBefore = { rejection: 0, exception: 0 };
 
 type Hook = NonNullable<typeof globalThis.__kaavanTest>;
 const hook = (): Hook => globalThis.__kaavanTest!;
@@ -82,6 +83,8 @@ beforeAll(async () => {
   process.env.KAAVAN_E2E = '1';
   process.env.KAAVAN_DATA = dataDir;
 
+  guardsBefore.rejection = process.listenerCount('unhandledRejection');
+  guardsBefore.exception = process.listenerCount('uncaughtException');
   const { runShell } = await import('../../src-main/shell/app.js');
   runShell();
   await vi.waitFor(() => expect(globalThis.__kaavanTest?.ready).toBe(true), { timeout: 15_000, interval: 20 });
@@ -204,6 +207,11 @@ describe('Electron shell lifecycle (stand-in Electron, real core)', () => {
     // Refusals are logged, with the frame that tried.
     const log = readFileSync(join(dataDir, 'logs', 'kaavan.log'), 'utf8');
     expect(log).toContain('"frame":"https://evil.example/"');
+  });
+
+  it('installs the process guards (their behaviour: tests/core/log/process-guards.test.ts)', () => {
+    expect(process.listenerCount('unhandledRejection')).toBe(guardsBefore.rejection + 1);
+    expect(process.listenerCount('uncaughtException')).toBe(guardsBefore.exception + 1);
   });
 
   it('logs to <data>/logs/kaavan.log, readable by the owner only', () => {
