@@ -1,6 +1,7 @@
 // App lifecycle of the desktop shell: one instance, the core runtime, tray, dashboard window,
 // IPC, desktop notifications and launch-at-login. Everything that is not Electron lives in core.
 import { app, dialog, Menu, nativeImage, type NativeImage } from 'electron';
+import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createKaavan, type KaavanRuntime } from '../core/kaavan.js';
@@ -302,7 +303,8 @@ function installApplicationMenu(): void {
 function fatal(title: string, error: unknown): void {
   const message = error instanceof Error ? error.message : String(error);
   log(title, error);
-  dialog.showErrorBox(title, logFile ? `${message}\n\nDetails are in ${logFile}.` : message);
+  // (A data folder that cannot be written has no log file: then the message alone.)
+  dialog.showErrorBox(title, logFile && existsSync(logFile) ? `${message}\n\nDetails are in ${logFile}.` : message);
   app.exit(1);
 }
 
