@@ -172,6 +172,11 @@ class FakeApp extends EventEmitter {
     return true;
   }
   setAppUserModelId() {}
+  sandboxEnabled = false;
+  enableSandbox() {
+    if (this.readyCalled) throw new Error('enableSandbox after ready');
+    this.sandboxEnabled = true;
+  }
   readyCalled = false;
   whenReady() {
     this.readyCalled = true;
