@@ -332,10 +332,8 @@ export function runShell(): void {
   // Chromium's caches and local storage go to a sub-folder, away from kaavan.db and config.json.
   app.setPath('sessionData', join(dataDir, 'session'));
   setUpLogging(dataDir);
-  // Before 'ready': the dashboard's app:// origin (served once ready, in Shell.start), and the OS
-  // sandbox for every renderer the app may ever create, not only the window that asks for it.
+  // Before 'ready': the dashboard's app:// origin (served once ready, in Shell.start).
   registerAppScheme();
-  app.enableSandbox();
 
   if (!app.requestSingleInstanceLock()) {
     // Another Kaavan runs: it receives 'second-instance' and shows its window; this one leaves.

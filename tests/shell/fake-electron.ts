@@ -172,11 +172,6 @@ class FakeApp extends EventEmitter {
     return true;
   }
   setAppUserModelId() {}
-  sandboxEnabled = false;
-  enableSandbox() {
-    if (this.readyCalled) throw new Error('enableSandbox after ready');
-    this.sandboxEnabled = true;
-  }
   readyCalled = false;
   whenReady() {
     this.readyCalled = true;

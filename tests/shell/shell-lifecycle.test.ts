@@ -116,7 +116,6 @@ describe('Electron shell lifecycle (stand-in Electron, real core)', () => {
 
   it('opens a sandboxed, isolated window on the built dashboard', () => {
     const options = window().options as { webPreferences: Record<string, unknown>; show: boolean };
-    expect(fakeApp.sandboxEnabled).toBe(true); // for every renderer, before ready
     expect(options.webPreferences).toMatchObject({
       sandbox: true,
       contextIsolation: true,
