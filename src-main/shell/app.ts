@@ -1,12 +1,13 @@
 // App lifecycle of the desktop shell: one instance, the core runtime, tray, dashboard window,
 // IPC, desktop notifications and launch-at-login. Everything that is not Electron lives in core.
 import { app, dialog, Menu, nativeImage, type NativeImage } from 'electron';
+import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createKaavan, type KaavanRuntime } from '../core/kaavan.js';
 import { createSecretStore } from '../core/secrets/secrets.js';
 import { KaavanError } from '../core/api/errors.js';
-import type { Overview } from '../core/model.js';
+import type { KaavanHealth, Overview } from '../core/model.js';
 import type { Settings } from '../core/config/schema.js';
 import type { KaavanService } from '../core/api/service.js';
 import { ElectronConfigStore } from './electron-config-store.js';
@@ -14,7 +15,10 @@ import { seedIfEmpty } from './config-document-store.js';
 import { DEMO_CONFIG_FILE, loadDemoConfig } from './demo-config.js';
 import { DesktopChannel } from './desktop-channel.js';
 import { KaavanTray, type TraySnapshot } from './tray.js';
-import { DashboardWindow, hardenSessions } from './window.js';
+import { DashboardWindow, hardenSessions, registerAppScheme, serveAppProtocol } from './window.js';
+import { consoleLogger, type Logger } from '../core/log/logger.js';
+import { createFileLogger } from '../core/log/file-logger.js';
+import { installProcessGuards } from '../core/log/process-guards.js';
 import { wireIpc } from './ipc.js';
 import { applyLaunchAtLogin, startedAtLogin } from './launch-at-login.js';
 import { alertRoute } from './security-policy.js';
@@ -23,10 +27,14 @@ import type { TrayAction } from './tray-model.js';
 export const APP_ID = 'dev.kaavan.app';
 const APP_NAME = 'Kaavan';
 
-/** What end-to-end tests read through electronApp.evaluate() (installed only with KAAVAN_E2E=1). */
+/**
+ * What end-to-end tests read through electronApp.evaluate(): installed only with KAAVAN_E2E=1 in an
+ * unpackaged app (`npm run build` + electron .), never in an installed one.
+ */
 export interface KaavanTestHook {
   ready: true;
   dataDir: string;
+  logFile: string | null;
   tray(): TraySnapshot;
   window(): { exists: boolean; visible: boolean; url: string | null };
   openWindow(route?: string): void;
@@ -37,15 +45,20 @@ declare global {
   var __kaavanTest: KaavanTestHook | undefined;
 }
 
-const log = (message: string, error?: unknown) =>
-  console.error(`kaavan: ${message}${error === undefined ? '' : `: ${error instanceof Error ? error.message : String(error)}`}`);
+/** The shell's log: <data>/logs/kaavan.log once runShell() knows the data folder (stderr before). */
+let logger: Logger = consoleLogger();
+let logFile: string | null = null;
+
+/** An error when `error` is given, else a notice. */
+const log = (message: string, error?: unknown) => (error === undefined ? logger.info(message) : logger.error(message, { error }));
 
 /** Files of the built app (out/main/index.js is this bundle). */
 function bundlePaths() {
   const here = fileURLToPath(new URL('.', import.meta.url)); // out/main/
   return {
     preload: join(here, '..', 'preload', 'index.cjs'),
-    index: join(here, '..', 'renderer', 'index.html'),
+    /** Served as app://kaavan/ (see app-protocol.ts). */
+    rendererDir: join(here, '..', 'renderer'),
   };
 }
 
@@ -65,6 +78,7 @@ class Shell {
   private appIcon: NativeImage | undefined;
   private loginItemQueue: Promise<unknown> = Promise.resolve();
   private cleanedUp = false;
+  private healthCodes = '';
   /** A second launch (or Dock click) before the window existed: show it once started. */
   private openRequested = false;
   private readonly configStore: ElectronConfigStore;
@@ -74,7 +88,8 @@ class Shell {
   }
 
   async start(): Promise<void> {
-    hardenSessions({ csp: !devServerUrl() });
+    hardenSessions({ csp: !devServerUrl(), logger });
+    serveAppProtocol(bundlePaths().rendererDir);
     installApplicationMenu();
     const icon = nativeImage.createFromPath(join(resourcesDir(), 'icon.png'));
     this.appIcon = icon.isEmpty() ? undefined : icon;
@@ -86,26 +101,29 @@ class Shell {
     this.service = service;
 
     this.window = new DashboardWindow({
-      indexFile: bundlePaths().index,
       preloadFile: bundlePaths().preload,
+      logger,
       ...(devServerUrl() ? { devServerUrl: devServerUrl()! } : {}),
       ...(this.appIcon ? { icon: this.appIcon } : {}),
       onVisibilityChange: (visible) => this.syncDock(visible),
     });
-    this.unwireIpc = wireIpc(service, this.window);
-    this.tray = new KaavanTray(join(resourcesDir(), 'tray'), (action) => this.onTrayAction(action));
+    this.unwireIpc = wireIpc(service, this.window, logger);
+    this.tray = new KaavanTray(join(resourcesDir(), 'tray'), (action) => this.onTrayAction(action), logger);
 
     this.unsubscribe = service.subscribe((event) => {
       if (event.type === 'overview') this.tray?.update(event.overview);
       // Deltas are coalesced by the engine (≤ every 150 ms): a fresh snapshot per delta is cheap enough for the tray.
       else if (event.type === 'checks.changed') void service.overview().then((o) => this.tray?.update(o)).catch(() => undefined);
+      else if (event.type === 'health') this.onHealth(event.health);
       else if (event.type === 'config.changed') void this.refreshSettings();
     });
     await this.refreshSettings();
     await runtime.start();
     this.tray.update(await service.overview());
+    this.onHealth(await service.health());
 
-    if (process.env.KAAVAN_E2E === '1') this.installTestHook(service);
+    // Never in an installed app: the hook hands the data folder and the service to any caller.
+    if (process.env.KAAVAN_E2E === '1' && !app.isPackaged) this.installTestHook(service);
     if (startedAtLogin() && !this.openRequested) this.syncDock(false);
     else this.openWindow();
   }
@@ -190,6 +208,16 @@ class Shell {
     }
   }
 
+  /** Kaavan's own problems: in the tray (amber icon, a menu line) and in the log when they change. */
+  private onHealth(health: KaavanHealth): void {
+    this.tray?.setHealth(health);
+    const codes = health.problems.map((p) => p.code).join(',');
+    if (codes === this.healthCodes) return;
+    this.healthCodes = codes;
+    if (health.ok) logger.info('Kaavan is healthy again');
+    else logger.warn('Kaavan has a problem of its own', { problems: health.problems.map((p) => p.message) });
+  }
+
   private desktopChannel(): DesktopChannel {
     return new DesktopChannel({
       enabled: () => this.settings.notifications !== false,
@@ -246,6 +274,7 @@ class Shell {
     globalThis.__kaavanTest = {
       ready: true,
       dataDir: this.dataDir,
+      logFile,
       tray: () => this.tray?.snapshot() ?? { exists: false, icon: null, tooltip: null, menu: [] },
       window: () => ({
         exists: this.window?.exists ?? false,
@@ -276,8 +305,21 @@ function installApplicationMenu(): void {
 function fatal(title: string, error: unknown): void {
   const message = error instanceof Error ? error.message : String(error);
   log(title, error);
-  dialog.showErrorBox(title, message);
+  // (A data folder that cannot be written has no log file: then the message alone.)
+  dialog.showErrorBox(title, logFile && existsSync(logFile) ? `${message}\n\nDetails are in ${logFile}.` : message);
   app.exit(1);
+}
+
+/**
+ * The log file and the last-resort error handlers (policy in core/log/process-guards.ts): rejections
+ * and connection errors are logged and the app keeps watching; any other uncaught exception is
+ * logged, shown and ends the app.
+ */
+function setUpLogging(dataDir: string): void {
+  const file = createFileLogger({ dir: join(dataDir, 'logs'), echoLevel: 'warn' });
+  logger = file;
+  logFile = file.path;
+  installProcessGuards(file, { onFatal: (error) => fatal('Kaavan stopped after an unexpected error', error) });
 }
 
 /**
@@ -291,6 +333,9 @@ export function runShell(): void {
   app.setPath('userData', dataDir);
   // Chromium's caches and local storage go to a sub-folder, away from kaavan.db and config.json.
   app.setPath('sessionData', join(dataDir, 'session'));
+  setUpLogging(dataDir);
+  // Before 'ready': the dashboard's app:// origin (served once ready, in Shell.start).
+  registerAppScheme();
 
   if (!app.requestSingleInstanceLock()) {
     // Another Kaavan runs: it receives 'second-instance' and shows its window; this one leaves.

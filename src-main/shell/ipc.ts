@@ -4,12 +4,13 @@ import { ipcMain } from 'electron';
 import type { KaavanService } from '../core/api/service.js';
 import { dispatch, toErrorBody } from '../core/api/methods.js';
 import { IPC_EVENT_CHANNEL, IPC_INVOKE_CHANNEL, type InvokeEnvelope } from '../core/api/transport.js';
+import { consoleLogger, type Logger } from '../core/log/logger.js';
 import type { DashboardWindow } from './window.js';
 
-export function wireIpc(service: KaavanService, window: DashboardWindow): () => void {
+export function wireIpc(service: KaavanService, window: DashboardWindow, logger: Logger = consoleLogger()): () => void {
   ipcMain.handle(IPC_INVOKE_CHANNEL, async (event, method: unknown, input: unknown): Promise<InvokeEnvelope> => {
     if (!window.isTrustedSender(event)) {
-      console.error(`kaavan: refused IPC call from ${event.senderFrame?.url ?? 'an unknown frame'}`);
+      logger.warn('refused an IPC call not sent by the dashboard', { frame: event.senderFrame?.url ?? 'unknown' });
       return { ok: false, error: { code: 'unavailable', message: 'request refused: not sent by the Kaavan dashboard' } };
     }
     try {

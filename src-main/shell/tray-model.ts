@@ -1,6 +1,7 @@
-// What the tray shows, computed from the service's Overview. Pure (no Electron), so it is unit-tested
-// in plain Node; tray.ts turns the model into a Tray image, tooltip and Menu.
-import type { CheckStatus, Overview, OverallLevel } from '../core/model.js';
+// What the tray shows, computed from the service's Overview and Kaavan's own health. Pure (no
+// Electron), so it is unit-tested in plain Node; tray.ts turns the model into a Tray image, tooltip
+// and Menu.
+import type { CheckStatus, KaavanHealth, Overview, OverallLevel } from '../core/model.js';
 
 /** Name of the icon in resources/tray/ (<name>.png and <name>@2x.png). */
 export type TrayIconName = OverallLevel;
@@ -44,9 +45,25 @@ const STATUS_MARK: Record<CheckStatus, string> = {
 /** Order of the counts in the tooltip. */
 const COUNT_ORDER: CheckStatus[] = ['up', 'degraded', 'down', 'pending', 'paused'];
 
-export function trayIconFor(overview: Overview | null): TrayIconName {
-  if (!overview || overview.paused) return 'idle';
-  return overview.level;
+/**
+ * The icon's colour: the worst server status; a problem of Kaavan itself (it cannot write its
+ * database, ...) turns it amber unless a server is down, which stays red.
+ */
+export function trayIconFor(overview: Overview | null, health: KaavanHealth | null = null): TrayIconName {
+  const base: TrayIconName = !overview || overview.paused ? 'idle' : overview.level;
+  if (hasProblems(health) && base !== 'error') return 'warning';
+  return base;
+}
+
+function hasProblems(health: KaavanHealth | null): health is KaavanHealth {
+  return health !== null && health.problems.length > 0;
+}
+
+/** "Kaavan problem: cannot write its database" (+ "(and 2 more)"), or null when healthy. */
+export function healthLine(health: KaavanHealth | null): string | null {
+  if (!hasProblems(health)) return null;
+  const more = health.problems.length - 1;
+  return `${APP_TITLE} problem: ${health.problems[0]!.message}${more > 0 ? ` (and ${more} more)` : ''}`;
 }
 
 function plural(n: number, word: string): string {
@@ -64,8 +81,11 @@ function totalChecks(overview: Overview): number {
   return COUNT_ORDER.reduce((sum, s) => sum + (overview.counts[s] ?? 0), 0);
 }
 
-/** One line summary: "Kaavan — 5 up, 1 degraded, 1 down · 1 open alert". */
-export function trayTooltip(overview: Overview | null): string {
+/**
+ * One line summary: "Kaavan — 5 up, 1 degraded, 1 down · 1 open alert". Kaavan's own problem comes
+ * first (it is why the icon is amber), truncation cuts the counts rather than the problem.
+ */
+export function trayTooltip(overview: Overview | null, health: KaavanHealth | null = null): string {
   let text: string;
   if (!overview) text = `${APP_TITLE} — starting…`;
   else if (totalChecks(overview) === 0) text = `${APP_TITLE} — nothing to watch yet`;
@@ -74,6 +94,8 @@ export function trayTooltip(overview: Overview | null): string {
     text = `${APP_TITLE} — ${countsText(overview.counts)}`;
     if (overview.openAlerts > 0) text += ` · ${plural(overview.openAlerts, 'open alert')}`;
   }
+  const problem = healthLine(health);
+  if (problem) text = `${problem} · ${text.startsWith(`${APP_TITLE} — `) ? text.slice(APP_TITLE.length + 3) : text}`;
   return text.length > TOOLTIP_MAX ? `${text.slice(0, TOOLTIP_MAX - 1)}…` : text;
 }
 
@@ -86,8 +108,12 @@ export function escapeMenuLabel(text: string): string {
   return text.replace(/&/g, '&&');
 }
 
-export function trayMenu(overview: Overview | null): TrayMenuItem[] {
+export function trayMenu(overview: Overview | null, health: KaavanHealth | null = null): TrayMenuItem[] {
   const items: TrayMenuItem[] = [];
+  if (hasProblems(health)) {
+    for (const problem of health.problems) items.push({ type: 'label', label: escapeMenuLabel(`⚠  ${APP_TITLE} problem: ${problem.message}`) });
+    items.push({ type: 'separator' });
+  }
   if (!overview) {
     items.push({ type: 'label', label: 'Starting…' });
   } else if (overview.targets.length === 0) {
@@ -119,8 +145,8 @@ export function trayMenu(overview: Overview | null): TrayMenuItem[] {
   return items;
 }
 
-export function trayModel(overview: Overview | null): TrayModel {
-  return { icon: trayIconFor(overview), tooltip: trayTooltip(overview), menu: trayMenu(overview) };
+export function trayModel(overview: Overview | null, health: KaavanHealth | null = null): TrayModel {
+  return { icon: trayIconFor(overview, health), tooltip: trayTooltip(overview, health), menu: trayMenu(overview, health) };
 }
 
 /** Cheap structural equality, so the tray is only touched when something visible changed. */

@@ -1,8 +1,10 @@
-// The tray icon: colour of the worst status, a tooltip with counts, and a menu with each target's
-// status. The content comes from tray-model.ts (pure, unit-tested); this file only renders it.
+// The tray icon: colour of the worst status (amber for a problem of Kaavan itself), a tooltip with
+// counts, and a menu with each target's status. The content comes from tray-model.ts (pure,
+// unit-tested); this file only renders it.
 import { Menu, Tray, nativeImage, type MenuItemConstructorOptions, type NativeImage } from 'electron';
 import { join } from 'node:path';
-import type { Overview } from '../core/model.js';
+import type { KaavanHealth, Overview } from '../core/model.js';
+import { consoleLogger, type Logger } from '../core/log/logger.js';
 import { sameMenu, trayModel, type TrayAction, type TrayIconName, type TrayMenuItem, type TrayModel } from './tray-model.js';
 
 export interface TraySnapshot {
@@ -16,11 +18,14 @@ export class KaavanTray {
   private readonly tray: Tray;
   private readonly images = new Map<TrayIconName, NativeImage>();
   private model: TrayModel | null = null;
+  private overview: Overview | null = null;
+  private health: KaavanHealth | null = null;
 
   constructor(
     /** resources/tray: <status>.png and <status>@2x.png */
     private readonly iconDir: string,
     private readonly onAction: (action: TrayAction) => void,
+    private readonly logger: Logger = consoleLogger(),
   ) {
     const initial = trayModel(null);
     this.tray = new Tray(this.image(initial.icon));
@@ -30,7 +35,14 @@ export class KaavanTray {
   }
 
   update(overview: Overview | null): void {
-    this.render(trayModel(overview));
+    this.overview = overview;
+    this.render(trayModel(this.overview, this.health));
+  }
+
+  /** Kaavan's own health (the service's health() and its 'health' events). */
+  setHealth(health: KaavanHealth | null): void {
+    this.health = health;
+    this.render(trayModel(this.overview, this.health));
   }
 
   snapshot(): TraySnapshot {
@@ -79,7 +91,7 @@ export class KaavanTray {
     if (!image) {
       // createFromPath picks up <name>@2x.png next to <name>.png for HiDPI displays.
       image = nativeImage.createFromPath(join(this.iconDir, `${name}.png`));
-      if (image.isEmpty()) console.error(`kaavan: tray icon ${name}.png missing in ${this.iconDir}`);
+      if (image.isEmpty()) this.logger.error('tray icon missing', { icon: `${name}.png`, folder: this.iconDir });
       this.images.set(name, image);
     }
     return image;

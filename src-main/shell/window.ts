@@ -1,26 +1,72 @@
-// The dashboard window: sandboxed, context-isolated renderer with a strict CSP, no navigation away
-// from our own page, no new windows. Closing hides it (the app lives in the tray); Quit destroys it.
-import { app, BrowserWindow, nativeTheme, session, shell, type IpcMainInvokeEvent, type NativeImage, type WebContents } from 'electron';
-import { pathToFileURL } from 'node:url';
-import { isExternalLinkAllowed, isOwnPage, withCspHeader } from './security-policy.js';
+// The dashboard window: sandboxed, context-isolated renderer served from app://kaavan/ with a strict
+// CSP header, no navigation away from our own page, no new windows, links to the browser only after
+// the user confirms. Closing hides it (the app lives in the tray); Quit destroys it.
+import {
+  app,
+  BrowserWindow,
+  dialog,
+  nativeTheme,
+  protocol,
+  session,
+  shell,
+  type IpcMainInvokeEvent,
+  type NativeImage,
+  type WebContents,
+} from 'electron';
+import { consoleLogger, type Logger } from '../core/log/logger.js';
+import { APP_PAGE_URL, APP_SCHEME, APP_SCHEME_PRIVILEGES, serveAppRequest } from './app-protocol.js';
+import { externalLinkDialog, isExternalLinkAllowed, isOwnPage, withCspHeader } from './security-policy.js';
 
 export interface DashboardWindowOptions {
-  /** out/renderer/index.html */
-  indexFile: string;
-  /** Development only (`electron-vite dev`): the renderer's dev server URL, used instead of indexFile. */
+  /** Development only (`electron-vite dev`): the renderer's dev server URL, used instead of app://. */
   devServerUrl?: string;
   /** out/preload/index.cjs */
   preloadFile: string;
   icon?: NativeImage;
   /** Called when the window becomes visible or hidden (macOS shows the Dock icon only while visible). */
   onVisibilityChange?: (visible: boolean) => void;
+  logger?: Logger;
+}
+
+/** Before the app is ready: app:// becomes a standard, secure origin (see app-protocol.ts). */
+export function registerAppScheme(): void {
+  protocol.registerSchemesAsPrivileged([APP_SCHEME_PRIVILEGES]);
+}
+
+/** Once ready: app://kaavan/… answers with the files of out/renderer (nothing outside it). */
+export function serveAppProtocol(rendererDir: string): void {
+  protocol.handle(APP_SCHEME, (request) => serveAppRequest(request, rendererDir));
+}
+
+let linkQuestionOpen = false;
+
+/**
+ * Opens an http(s) link in the user's browser after asking. One question at a time: a page that
+ * fires many window.open() calls gets one dialog, not a stack of them.
+ */
+export async function openExternalAfterConfirmation(url: string, logger: Logger = consoleLogger()): Promise<boolean> {
+  if (!isExternalLinkAllowed(url) || linkQuestionOpen) return false;
+  linkQuestionOpen = true;
+  try {
+    const parent = BrowserWindow.getFocusedWindow();
+    const options = externalLinkDialog(url);
+    const { response } = parent ? await dialog.showMessageBox(parent, options) : await dialog.showMessageBox(options);
+    if (response !== 0) return false;
+    await shell.openExternal(url);
+    return true;
+  } catch (error) {
+    logger.warn('cannot open the link in the browser', { error });
+    return false;
+  } finally {
+    linkQuestionOpen = false;
+  }
 }
 
 /**
  * App-wide hardening, applied once when the app is ready: CSP response header on every response of
  * the default session, every permission request denied, no <webview>, no window.open anywhere.
  */
-export function hardenSessions(options: { csp: boolean } = { csp: true }): void {
+export function hardenSessions(options: { csp: boolean; logger?: Logger } = { csp: true }): void {
   const ses = session.defaultSession;
   // (The dev server's hot reload needs inline scripts, so development runs without the header.)
   if (options.csp) {
@@ -35,8 +81,8 @@ export function hardenSessions(options: { csp: boolean } = { csp: true }): void 
   app.on('web-contents-created', (_event, contents) => {
     contents.on('will-attach-webview', (event) => event.preventDefault());
     contents.setWindowOpenHandler(({ url }) => {
-      // Links meant for the browser (a check's URL) open there; nothing opens inside the app.
-      if (isExternalLinkAllowed(url)) void shell.openExternal(url);
+      // Links meant for the browser (a check's URL) open there once confirmed; nothing opens inside the app.
+      if (isExternalLinkAllowed(url)) void openExternalAfterConfirmation(url, options.logger);
       return { action: 'deny' };
     });
   });
@@ -45,11 +91,13 @@ export function hardenSessions(options: { csp: boolean } = { csp: true }): void 
 export class DashboardWindow {
   private win: BrowserWindow | null = null;
   private quitting = false;
-  /** The page the window shows: file:// URL of index.html (or the dev server's URL). */
+  /** The page the window shows: app://kaavan/index.html (or the dev server's URL). */
   readonly pageUrl: string;
+  private readonly logger: Logger;
 
   constructor(private readonly options: DashboardWindowOptions) {
-    this.pageUrl = options.devServerUrl ?? pathToFileURL(options.indexFile).href;
+    this.pageUrl = options.devServerUrl ?? APP_PAGE_URL;
+    this.logger = options.logger ?? consoleLogger();
   }
 
   /** From now on closing the window really closes it (the app is quitting). */
@@ -101,7 +149,7 @@ export class DashboardWindow {
     if (contents && !contents.isDestroyed()) contents.send(channel, payload);
   }
 
-  /** Only our own window's top frame, showing our own file:// page, may call the service. */
+  /** Only our own window's top frame, showing our own app:// page, may call the service. */
   isTrustedSender(event: IpcMainInvokeEvent): boolean {
     const contents = this.webContents;
     const frame = event.senderFrame;
@@ -156,13 +204,16 @@ export class DashboardWindow {
 
     const contents = win.webContents;
     contents.on('will-navigate', (event, url) => {
-      if (!isOwnPage(url, this.pageUrl)) event.preventDefault();
+      if (isOwnPage(url, this.pageUrl)) return;
+      event.preventDefault();
+      // A plain link to a web page (no target=_blank) goes to the browser too, once confirmed.
+      if (isExternalLinkAllowed(url)) void openExternalAfterConfirmation(url, this.logger);
     });
     contents.on('will-redirect', (event, url) => {
       if (!isOwnPage(url, this.pageUrl)) event.preventDefault();
     });
     contents.on('render-process-gone', (_event, details) => {
-      console.error(`kaavan: dashboard renderer gone (${details.reason}); reloading`);
+      this.logger.warn('dashboard renderer gone; reloading', { reason: details.reason });
       if (!this.quitting && details.reason !== 'clean-exit' && !win.isDestroyed()) this.load(win);
     });
 
@@ -170,12 +221,8 @@ export class DashboardWindow {
   }
 
   private load(win: BrowserWindow, route?: string): void {
-    const loading = this.options.devServerUrl
-      ? win.loadURL(route ? `${this.options.devServerUrl.replace(/#.*$/, '')}#${route}` : this.options.devServerUrl)
-      : win.loadFile(this.options.indexFile, route ? { hash: route } : undefined);
-    loading.catch((error: unknown) => {
-      console.error(`kaavan: cannot load the dashboard: ${error instanceof Error ? error.message : String(error)}`);
-    });
+    const loading = win.loadURL(route ? `${this.pageUrl.replace(/#.*$/, '')}#${route}` : this.pageUrl);
+    loading.catch((error: unknown) => this.logger.error('cannot load the dashboard', { error }));
   }
 
   private navigate(route: string): void {

@@ -92,7 +92,20 @@ test.describe('Kaavan desktop app', () => {
 
     const page = await app.firstWindow();
     await page.waitForLoadState('domcontentloaded');
-    expect(page.url()).toMatch(/\/out\/renderer\/index\.html(#.*)?$/);
+    // Served from its own app:// origin (so the CSP header applies), never file://.
+    expect(page.url()).toMatch(/^app:\/\/kaavan\/index\.html(#.*)?$/);
+
+    // The CSP header applies to the app:// page: a connection to anything but the page's own origin
+    // (here a loopback port) is refused by the connect-src directive.
+    const violated = await page.evaluate(
+      () =>
+        new Promise<string | null>((resolve) => {
+          document.addEventListener('securitypolicyviolation', (e) => resolve(e.effectiveDirective), { once: true });
+          fetch('http://127.0.0.1:9/').catch(() => undefined);
+          setTimeout(() => resolve(null), 5_000);
+        }),
+    );
+    expect(violated).toBe('connect-src');
 
     // The page gets the bridge, and nothing of Node.
     const exposure = await page.evaluate(() => {

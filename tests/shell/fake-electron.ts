@@ -40,10 +40,13 @@ export class FakeBrowserWindow extends EventEmitter {
   static getAllWindows() {
     return FakeBrowserWindow.all.filter((w) => !w.destroyed);
   }
+  static getFocusedWindow() {
+    return null;
+  }
   webContents = new FakeWebContents();
   visible = false;
   destroyed = false;
-  loaded: Array<{ file: string; options?: { hash?: string } }> = [];
+  loaded: Array<{ file?: string; url?: string; options?: { hash?: string } }> = [];
   constructor(readonly options: Record<string, unknown>) {
     super();
     FakeBrowserWindow.all.push(this);
@@ -56,6 +59,7 @@ export class FakeBrowserWindow extends EventEmitter {
     this.webContents.mainFrame.url = url;
   }
   async loadURL(url: string) {
+    this.loaded.push({ url });
     this.webContents.url = url;
     this.webContents.mainFrame.url = url;
   }
@@ -168,7 +172,9 @@ class FakeApp extends EventEmitter {
     return true;
   }
   setAppUserModelId() {}
+  readyCalled = false;
   whenReady() {
+    this.readyCalled = true;
     return Promise.resolve();
   }
   getLoginItemSettings() {
@@ -222,12 +228,33 @@ export const fakeDialog = {
   errors: [] as Array<{ title: string; message: string }>,
   boxes: [] as unknown[],
   answer: 0,
+  /** Questions asked with the async showMessageBox, and the button index each one answers. */
+  questions: [] as Array<Record<string, unknown>>,
+  questionAnswer: 0,
+  async showMessageBox(...args: unknown[]) {
+    this.questions.push(args.at(-1) as Record<string, unknown>);
+    return { response: this.questionAnswer, checkboxChecked: false };
+  },
   showErrorBox(title: string, message: string) {
     this.errors.push({ title, message });
   },
   showMessageBoxSync(options: unknown) {
     this.boxes.push(options);
     return this.answer;
+  },
+};
+
+/** Custom protocols: the schemes registered before ready and the handler of each. */
+export const fakeProtocol = {
+  privileged: [] as Array<{ scheme: string; privileges: Record<string, unknown> }>,
+  handlers: new Map<string, (request: Request) => Promise<Response> | Response>(),
+  registerSchemesAsPrivileged(schemes: Array<{ scheme: string; privileges: Record<string, unknown> }>) {
+    if (fakeApp.readyCalled) throw new Error('registerSchemesAsPrivileged after ready');
+    this.privileged.push(...schemes);
+  },
+  handle(scheme: string, handler: (request: Request) => Promise<Response> | Response) {
+    if (this.handlers.has(scheme)) throw new Error(`second handler for ${scheme}`);
+    this.handlers.set(scheme, handler);
   },
 };
 
@@ -242,6 +269,7 @@ export const fakeElectron = {
   session: fakeSession,
   dialog: fakeDialog,
   shell: fakeShell,
+  protocol: fakeProtocol,
   nativeTheme: { shouldUseDarkColors: false },
   nativeImage: {
     createFromPath: (path: string) => ({ path, isEmpty: () => !existsSync(path) }),

@@ -3,13 +3,14 @@ import {
   CONTENT_SECURITY_POLICY,
   alertRoute,
   documentUrl,
+  externalLinkDialog,
   isExternalLinkAllowed,
   isLocalDevServer,
   isOwnPage,
   withCspHeader,
 } from '../../src-main/shell/security-policy.js';
 
-const page = 'file:///opt/Kaavan/resources/app.asar/out/renderer/index.html';
+const page = 'app://kaavan/index.html';
 
 describe('content security policy', () => {
   it('is strict: only our own scripts, styles and connections; no objects, base or framing', () => {
@@ -27,6 +28,7 @@ describe('content security policy', () => {
       'connect-src': "'self'",
       'object-src': "'none'",
       'base-uri': "'none'",
+      'form-action': "'none'",
       'frame-ancestors': "'none'",
     });
     expect(CONTENT_SECURITY_POLICY).not.toMatch(/unsafe-(inline|eval)/);
@@ -42,12 +44,14 @@ describe('content security policy', () => {
 });
 
 describe('own page', () => {
-  it('accepts our index.html with any route, nothing else', () => {
+  it('accepts our app:// index.html with any route, nothing else (no file:// page at all)', () => {
     expect(isOwnPage(page, page)).toBe(true);
     expect(isOwnPage(`${page}#/alerts/12`, page)).toBe(true);
     expect(isOwnPage(`${page}?x=1#/`, page)).toBe(true);
     expect(isOwnPage('file:///etc/passwd', page)).toBe(false);
-    expect(isOwnPage('file:///opt/Kaavan/resources/app.asar/out/renderer/other.html', page)).toBe(false);
+    expect(isOwnPage('file:///opt/Kaavan/resources/app.asar/out/renderer/index.html', page)).toBe(false);
+    expect(isOwnPage('app://kaavan/other.html', page)).toBe(false);
+    expect(isOwnPage('app://evil/index.html', page)).toBe(false);
     expect(isOwnPage('https://evil.example/index.html', page)).toBe(false);
     expect(isOwnPage('about:blank', page)).toBe(false);
     expect(isOwnPage('', page)).toBe(false);
@@ -79,6 +83,23 @@ describe('external links and routes', () => {
     expect(isExternalLinkAllowed('javascript:alert(1)')).toBe(false);
     expect(isExternalLinkAllowed('smb://server/share')).toBe(false);
     expect(isExternalLinkAllowed('nonsense')).toBe(false);
+  });
+
+  it('asks before a link leaves for the browser, showing the address as parsed (look-alike hosts in xn-- form)', () => {
+    expect(externalLinkDialog('https://example.com/status')).toEqual({
+      type: 'question',
+      title: 'Open link',
+      message: 'Open this link in your web browser?',
+      detail: 'https://example.com/status',
+      buttons: ['Open in browser', 'Cancel'],
+      defaultId: 0,
+      cancelId: 1,
+      noLink: true,
+    });
+    expect(externalLinkDialog('https://еxample.com/').detail).toBe('https://xn--xample-2of.com/');
+    const long = externalLinkDialog(`https://example.com/${'a'.repeat(5000)}`).detail;
+    expect(long).toHaveLength(300);
+    expect(long.endsWith('…')).toBe(true);
   });
 
   it('routes a notification click to the alert', () => {

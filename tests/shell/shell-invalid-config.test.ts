@@ -40,12 +40,10 @@ describe('invalid stored configuration', () => {
     process.env.KAAVAN_E2E = '1';
     process.env.KAAVAN_DATA = dataDir;
     fakeDialog.answer = 0; // "Start from the demo configuration"
-    const errors = vi.spyOn(console, 'error').mockImplementation(() => undefined);
 
     const { runShell } = await import('../../src-main/shell/app.js');
     runShell();
     await vi.waitFor(() => expect(globalThis.__kaavanTest?.ready).toBe(true), { timeout: 15_000, interval: 20 });
-    errors.mockRestore();
 
     expect(fakeDialog.boxes).toHaveLength(1);
     const box = fakeDialog.boxes[0] as { message: string; detail: string; buttons: string[] };
@@ -58,6 +56,9 @@ describe('invalid stored configuration', () => {
     expect(JSON.parse(readFileSync(join(dataDir, copies[0]!), 'utf8'))).toEqual(broken);
     const stored = JSON.parse(readFileSync(join(dataDir, 'config.json'), 'utf8')) as { config: { targets: Array<{ name: string }> } };
     expect(stored.config.targets.map((t) => t.name)).toEqual(['demo']);
+    // The log file says what happened and where the old settings went.
+    const log = readFileSync(join(dataDir, 'logs', 'kaavan.log'), 'utf8');
+    expect(log).toContain(`kept the previous settings as ${join(dataDir, copies[0]!)}`);
     expect(fakeDialog.errors).toEqual([]);
     expect(fakeApp.exited).toBeNull();
   });

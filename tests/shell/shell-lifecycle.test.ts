@@ -1,10 +1,11 @@
 // The Electron shell's lifecycle, run in plain Node against a recording stand-in for Electron
 // (fake-electron.ts) and the real core: first start seeds the configuration from the app's
 // resources, the window gets its security options, the tray follows the overview, IPC serves only
-// our own page, closing hides, Quit stops everything. (Where Electron's binary exists,
+// our own app:// page, links leave only after a confirmation, the log file is written, closing
+// hides, Quit stops everything. (Where Electron's binary exists,
 // tests/e2e-electron covers the real thing.)
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync, mkdirSync, existsSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync, mkdirSync, existsSync, statSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -14,6 +15,7 @@ import {
   fakeApp,
   fakeDialog,
   fakeIpcMain,
+  fakeProtocol,
   fakeSession,
   fakeShell,
 } from './fake-electron.js';
@@ -33,6 +35,7 @@ const dataDir = join(temp, 'data');
 const appDir = join(temp, 'app');
 let server: Server;
 let port = 0;
+const guardsBefore = { rejection: 0, exception: 0 };
 
 type Hook = NonNullable<typeof globalThis.__kaavanTest>;
 const hook = (): Hook => globalThis.__kaavanTest!;
@@ -80,6 +83,8 @@ beforeAll(async () => {
   process.env.KAAVAN_E2E = '1';
   process.env.KAAVAN_DATA = dataDir;
 
+  guardsBefore.rejection = process.listenerCount('unhandledRejection');
+  guardsBefore.exception = process.listenerCount('uncaughtException');
   const { runShell } = await import('../../src-main/shell/app.js');
   runShell();
   await vi.waitFor(() => expect(globalThis.__kaavanTest?.ready).toBe(true), { timeout: 15_000, interval: 20 });
@@ -120,9 +125,24 @@ describe('Electron shell lifecycle (stand-in Electron, real core)', () => {
     });
     expect(String(options.webPreferences.preload)).toMatch(/preload[/\\]index\.cjs$/);
     expect(options.show).toBe(false); // shown on 'ready-to-show'
-    expect(window().loaded[0]!.file).toMatch(/renderer[/\\]index\.html$/);
+    // Our own origin, not file://: the CSP header applies and no other file is same-origin.
+    expect(window().loaded[0]).toEqual({ url: 'app://kaavan/index.html' });
     window().emit('ready-to-show');
     expect(window().visible).toBe(true);
+  });
+
+  it('serves the dashboard from app:// (registered before ready), never a file outside the renderer folder', async () => {
+    expect(fakeProtocol.privileged).toEqual([
+      { scheme: 'app', privileges: expect.objectContaining({ standard: true, secure: true, bypassCSP: false }) as unknown },
+    ]);
+    const handler = fakeProtocol.handlers.get('app')!;
+    expect(handler).toBeDefined();
+    // (The renderer folder of this test run does not exist; the handler answers 404, never a file.)
+    for (const url of ['app://kaavan/..%2F..%2F..%2Fpackage.json', 'app://kaavan/%2e%2e/%2e%2e/%2e%2e/package.json', 'app://other/index.html']) {
+      const response = await handler(new Request(url));
+      expect(response.status, url).toBe(404);
+      expect(response.headers.get('content-security-policy')).toBe(CONTENT_SECURITY_POLICY);
+    }
   });
 
   it('sets the CSP header on responses and denies permissions', () => {
@@ -134,18 +154,32 @@ describe('Electron shell lifecycle (stand-in Electron, real core)', () => {
     expect(granted).toBe(false);
   });
 
-  it('blocks navigation away from the dashboard and new windows (http links go to the browser)', () => {
+  it('blocks navigation away from the dashboard and new windows; http(s) links go to the browser once confirmed', async () => {
     const contents = window().webContents;
     const navigate = (url: string) => {
       let prevented = false;
       contents.emit('will-navigate', { preventDefault: () => (prevented = true) }, url);
       return prevented;
     };
+    // The user answers "Cancel": nothing opens.
+    fakeDialog.questionAnswer = 1;
     expect(navigate('https://evil.example/')).toBe(true);
+    await vi.waitFor(() => expect(fakeDialog.questions).toHaveLength(1));
+    expect(fakeDialog.questions[0]).toMatchObject({ message: 'Open this link in your web browser?', detail: 'https://evil.example/', buttons: ['Open in browser', 'Cancel'] });
     expect(navigate('file:///etc/passwd')).toBe(true);
     expect(navigate(`${contents.getURL().split('#')[0]}#/alerts`)).toBe(false);
+    await new Promise((r) => setImmediate(r));
+    expect(fakeShell.opened).toEqual([]);
+
+    // The user answers "Open in browser".
+    fakeDialog.questionAnswer = 0;
     expect(contents.windowOpenHandler!({ url: 'https://example.com/' })).toEqual({ action: 'deny' });
+    await vi.waitFor(() => expect(fakeShell.opened).toEqual(['https://example.com/']));
     expect(contents.windowOpenHandler!({ url: 'file:///etc/passwd' })).toEqual({ action: 'deny' });
+    expect(contents.windowOpenHandler!({ url: 'javascript:alert(1)' })).toEqual({ action: 'deny' });
+    await new Promise((r) => setImmediate(r));
+    // Only the two http(s) links were ever asked about; the others were dropped silently.
+    expect(fakeDialog.questions.map((q) => q.detail)).toEqual(['https://evil.example/', 'https://example.com/']);
     expect(fakeShell.opened).toEqual(['https://example.com/']);
     let attached = true;
     contents.emit('will-attach-webview', { preventDefault: () => (attached = false) });
@@ -164,12 +198,28 @@ describe('Electron shell lifecycle (stand-in Electron, real core)', () => {
 
     const contents = window().webContents;
     const frame = (url: string, parent: unknown = null) => ({ sender: contents, senderFrame: { url, parent } });
-    const errors = vi.spyOn(console, 'error').mockImplementation(() => undefined);
     expect(await invoke(frame('https://evil.example/'), 'info')).toMatchObject({ ok: false, error: { code: 'unavailable' } });
+    // The page's old file:// address is not ours any more.
+    expect(await invoke(frame(`file://${root}out/renderer/index.html`), 'info')).toMatchObject({ ok: false, error: { code: 'unavailable' } });
     expect(await invoke(frame(contents.mainFrame.url, {}), 'info')).toMatchObject({ ok: false });
     expect(await invoke({ sender: {}, senderFrame: contents.mainFrame }, 'info')).toMatchObject({ ok: false });
     expect(await invoke({ sender: contents, senderFrame: null }, 'info')).toMatchObject({ ok: false });
-    errors.mockRestore();
+    // Refusals are logged, with the frame that tried.
+    const log = readFileSync(join(dataDir, 'logs', 'kaavan.log'), 'utf8');
+    expect(log).toContain('"frame":"https://evil.example/"');
+  });
+
+  it('installs the process guards (their behaviour: tests/core/log/process-guards.test.ts)', () => {
+    expect(process.listenerCount('unhandledRejection')).toBe(guardsBefore.rejection + 1);
+    expect(process.listenerCount('uncaughtException')).toBe(guardsBefore.exception + 1);
+  });
+
+  it('logs to <data>/logs/kaavan.log, readable by the owner only', () => {
+    const file = join(dataDir, 'logs', 'kaavan.log');
+    expect(hook().logFile).toBe(file);
+    expect(statSync(file).mode & 0o777).toBe(0o600);
+    const lines = readFileSync(file, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { level: string; msg: string });
+    expect(lines.some((l) => l.level === 'info' && l.msg.startsWith('first start: seeded the configuration'))).toBe(true);
   });
 
   it('shows the worst status in the tray: green once the check is up, with a count tooltip and menu', async () => {

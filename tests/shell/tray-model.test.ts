@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { CheckStatus, CheckView, Overview, TargetView } from '../../src-main/core/model.js';
+import type { CheckStatus, CheckView, KaavanHealth, Overview, TargetView } from '../../src-main/core/model.js';
 import {
   TOOLTIP_MAX,
   countsText,
@@ -142,5 +142,45 @@ describe('tray menu', () => {
     const c = trayModel(overview([['web1', 'down', [['a', 'down']]]]));
     expect(sameMenu(a.menu, b.menu)).toBe(true);
     expect(sameMenu(a.menu, c.menu)).toBe(false);
+  });
+});
+
+describe("Kaavan's own health in the tray", () => {
+  const healthy: KaavanHealth = { ok: true, problems: [], generatedAt: 0 };
+  const sick = (...messages: string[]): KaavanHealth => ({
+    ok: false,
+    problems: messages.map((message, i) => ({ code: `p${i}`, message, since: 0, count: 1 })),
+    generatedAt: 0,
+  });
+  const allUp = () => overview([['web1', 'up', [['home', 'up']]]]);
+  const oneDown = () => overview([['web1', 'down', [['home', 'down']]]], { level: 'error' });
+
+  it('turns the icon amber for a problem of Kaavan while no server is down; a down server stays red', () => {
+    expect(trayIconFor(allUp(), healthy)).toBe('ok');
+    expect(trayIconFor(allUp(), sick('cannot write its database'))).toBe('warning');
+    expect(trayIconFor(null, sick('cannot write its database'))).toBe('warning');
+    expect(trayIconFor(overview([['web1', 'paused', [['home', 'paused']]]], { paused: true }), sick('x'))).toBe('warning');
+    expect(trayIconFor(oneDown(), sick('cannot write its database'))).toBe('error');
+  });
+
+  it('says what is wrong first in the tooltip, and how many more problems there are', () => {
+    expect(trayTooltip(allUp(), healthy)).toBe('Kaavan — 1 up');
+    expect(trayTooltip(allUp(), sick('cannot write its database'))).toBe('Kaavan problem: cannot write its database · 1 up');
+    expect(trayTooltip(allUp(), sick('cannot write its database', 'too many open files'))).toBe(
+      'Kaavan problem: cannot write its database (and 1 more) · 1 up',
+    );
+    const long = trayTooltip(allUp(), sick('x'.repeat(300)));
+    expect(long).toHaveLength(TOOLTIP_MAX);
+    expect(long.startsWith('Kaavan problem: xxx')).toBe(true);
+  });
+
+  it('lists every problem at the top of the menu', () => {
+    const menu = trayMenu(allUp(), sick('cannot write its database', 'alerts & notices are waiting'));
+    expect(menu.slice(0, 3)).toEqual([
+      { type: 'label', label: '⚠  Kaavan problem: cannot write its database' },
+      { type: 'label', label: '⚠  Kaavan problem: alerts && notices are waiting' },
+      { type: 'separator' },
+    ]);
+    expect(trayMenu(allUp(), healthy)).toEqual(trayMenu(allUp()));
   });
 });
