@@ -1,7 +1,10 @@
-// Observer faults: when this computer, not the target, fails (here: out of file descriptors for
-// real, in a child process started under a low `ulimit -n`), the http and tcp probes say so and set
-// `observerFault`, so the engine never marks the target down for it.
+// Observer faults: when this computer, not the target, fails (out of file descriptors for real, in
+// a child process started under a low `ulimit -n`; a keychain that cannot be asked), the probes say
+// so and set `observerFault`, so the engine never marks the target down for it.
 import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { ProbeOutcome } from '../../../src-main/core/model.js';
 import { respond, startHttpServer, startTcpServer } from '../../helpers/test-servers.js';
@@ -12,11 +15,11 @@ interface ChildReport {
   recovered: { http: ProbeOutcome; tcp: ProbeOutcome };
 }
 
-/** Runs the fixture under `ulimit -n limit` (enough to load the modules; it uses up the rest itself). */
-function runOutOfDescriptors(httpUrl: string, tcpPort: number, limit = 512): Promise<ChildReport> {
-  const fixture = 'tests/core/checks/fixtures/probe-out-of-descriptors.ts';
-  const child = spawn('sh', ['-c', `ulimit -n ${limit} && exec "$0" --import tsx "$@"`, process.execPath, fixture, httpUrl, String(tcpPort)], {
+/** Runs a fixture (TypeScript, through tsx) and parses the JSON line it prints. */
+function runFixture<T>(shellPrefix: string, fixture: string, args: string[], env: NodeJS.ProcessEnv = process.env): Promise<T> {
+  const child = spawn('sh', ['-c', `${shellPrefix}exec "$0" --import tsx "$@"`, process.execPath, `tests/core/checks/fixtures/${fixture}`, ...args], {
     stdio: ['ignore', 'pipe', 'pipe'],
+    env,
   });
   let out = '';
   let err = '';
@@ -26,9 +29,14 @@ function runOutOfDescriptors(httpUrl: string, tcpPort: number, limit = 512): Pro
     child.once('error', reject);
     child.once('exit', (code) => {
       if (code !== 0) reject(new Error(`fixture exited with ${code}: ${err.slice(0, 2000)}`));
-      else resolve(JSON.parse(out) as ChildReport);
+      else resolve(JSON.parse(out) as T);
     });
   });
+}
+
+/** Runs the fixture under `ulimit -n limit` (enough to load the modules; it uses up the rest itself). */
+function runOutOfDescriptors(httpUrl: string, tcpPort: number, limit = 512): Promise<ChildReport> {
+  return runFixture<ChildReport>(`ulimit -n ${limit} && `, 'probe-out-of-descriptors.ts', [httpUrl, String(tcpPort)]);
 }
 
 describe('observer faults', () => {
@@ -54,5 +62,24 @@ describe('observer faults', () => {
     expect(report.recovered.tcp.status).toBe('up');
     expect(web.requests).toHaveLength(1);
     expect(port.connections).toBe(1);
+  });
+});
+
+describe('observer faults: secrets', () => {
+  it('is an observer fault, not a target failure, when the keychain cannot be asked for a secret', async () => {
+    const web = await startHttpServer(respond(200, 'fine'));
+    const home = mkdtempSync(join(tmpdir(), 'kaavan-no-keychain-'));
+    try {
+      const env: NodeJS.ProcessEnv = { ...process.env, HOME: home, XDG_RUNTIME_DIR: home, DBUS_SESSION_BUS_ADDRESS: 'unix:path=/nonexistent/kaavan-no-bus' };
+      delete env.GNOME_KEYRING_CONTROL;
+      const outcome = await runFixture<ProbeOutcome>('', 'probe-without-keychain.ts', [web.url()], env);
+      expect(outcome.status).toBe('down');
+      expect(outcome.observerFault).toBe('SECRETS_UNAVAILABLE');
+      expect(outcome.message).toMatch(/^secret "web-pw" \(auth\.passwordRef\) could not be read: .*OS keychain is unavailable/);
+      expect(outcome.message).toContain('KAAVAN_SECRET_WEB_PW');
+      expect(web.requests).toHaveLength(0);
+    } finally {
+      rmSync(home, { recursive: true, force: true });
+    }
   });
 });
