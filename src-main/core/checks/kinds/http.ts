@@ -62,7 +62,7 @@ const urlField = z
     try {
       url = new URL(value);
     } catch {
-      ctx.addIssue({ code: 'custom', message: `"${value}" is not a valid URL (e.g. "https://example.com/health")` });
+      ctx.addIssue({ code: 'custom', message: `"${displayUrl(value)}" is not a valid URL (e.g. "https://example.com/health")` });
       return;
     }
     if (url.protocol !== 'http:' && url.protocol !== 'https:')
@@ -84,6 +84,8 @@ const statusPatternField = z
   });
 
 const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
+/** Headers whose whole value is a credential: only { secretRef } (or `auth`) may supply them. */
+const CREDENTIAL_HEADER_NAMES = new Set(['authorization', 'proxy-authorization']);
 
 /** The name of a secret (`kaavan secret set NAME`), as used by passwordRef, tokenRef and secretRef. */
 const secretRefField = z
@@ -101,6 +103,13 @@ const headersField = z
       if (!HEADER_NAME.test(name)) ctx.addIssue({ code: 'custom', path: [name], message: `"${name}" is not a valid header name` });
       if (typeof value === 'string' && /[\r\n\0]/.test(value))
         ctx.addIssue({ code: 'custom', path: [name], message: 'header values must not contain line breaks' });
+      // A credential written into the document would be stored, synced and shown in clear.
+      if (typeof value === 'string' && CREDENTIAL_HEADER_NAMES.has(name.toLowerCase()))
+        ctx.addIssue({
+          code: 'custom',
+          path: [name],
+          message: `a credential must not be written in the configuration: use auth: { tokenRef: NAME } (or user + passwordRef), or ${name}: { secretRef: NAME }`,
+        });
     }
   });
 

@@ -680,6 +680,10 @@ describe('http check: params schema for secrets and HEAD', () => {
     ]);
     expect(issues({ url: 'https://ops:hunter2@example.com/health' })[0]!.message).toContain('passwordRef');
     expect(JSON.stringify(issues({ url: 'https://ops:hunter2@example.com/health' }))).not.toContain('hunter2');
+    // Not even when the URL is invalid anyway and gets quoted back.
+    const invalid = issues({ url: 'https://ops:hunter2@exa mple.com/' });
+    expect(invalid).toEqual([{ path: 'url', message: expect.stringContaining('is not a valid URL') }]);
+    expect(JSON.stringify(invalid)).not.toContain('hunter2');
   });
 
   it('refuses a keyword with HEAD, at expect.keyword', () => {
@@ -708,8 +712,16 @@ describe('http check: params schema for secrets and HEAD', () => {
     expect(issues({ url, headers: { 'X-Api-Key': { secretRef: 'bad/name' } } })).toEqual([
       { path: 'headers.X-Api-Key.secretRef', message: expect.stringContaining('must be a secret name') },
     ]);
-    expect(issues({ url, auth: { tokenRef: 't' }, headers: { authorization: 'Bearer x' } })).toEqual([
+    expect(issues({ url, auth: { tokenRef: 't' }, headers: { authorization: { secretRef: 'x' } } })).toEqual([
       { path: 'headers.authorization', message: expect.stringContaining('auth already sets the Authorization header') },
     ]);
+  });
+
+  it('refuses a credential written as a plain Authorization header, without echoing it', () => {
+    const found = issues({ url: 'https://example.com/', headers: { Authorization: 'Bearer s3cr3t-token' } });
+    expect(found).toEqual([{ path: 'headers.Authorization', message: expect.stringContaining('use auth: { tokenRef: NAME }') }]);
+    expect(JSON.stringify(found)).not.toContain('s3cr3t');
+    expect(issues({ url: 'https://example.com/', headers: { 'Proxy-Authorization': 'Basic eA==' } })[0]).toMatchObject({ path: 'headers.Proxy-Authorization' });
+    expect(issues({ url: 'https://example.com/', headers: { Authorization: { secretRef: 'api-auth' } } })).toEqual([]);
   });
 });
