@@ -2,6 +2,8 @@
 // probe's own timer, so a kind is correct even when run outside the scheduler), readable one-line
 // texts for Node's network/TLS/HTTP-parser errors, observer faults (this machine, not the target,
 // failed), and small formatters.
+import { closeSync, openSync } from 'node:fs';
+import { devNull } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import type { ProbeContext } from './types.js';
 import { humanDuration } from '../config/duration.js';
@@ -192,8 +194,32 @@ export function describeNetError(raw: unknown, at: Endpoint): string {
  */
 export const OBSERVER_FAULT_CODES: ReadonlySet<string> = new Set(['EMFILE', 'ENFILE', 'ENOBUFS', 'ENOMEM', 'EADDRNOTAVAIL']);
 
-/** The observer-fault code behind an error (also inside an AggregateError or a `cause`), if any. */
+/**
+ * Whether this process can still open a descriptor: EMFILE/ENFILE when it cannot. getaddrinfo
+ * reports running out of descriptors as "not found" (ENOTFOUND), so a DNS failure is checked here.
+ */
+function descriptorShortage(): string | undefined {
+  try {
+    closeSync(openSync(devNull, 'r'));
+    return undefined;
+  } catch (error) {
+    const code = (error as NodeError).code;
+    return code === 'EMFILE' || code === 'ENFILE' ? code : undefined;
+  }
+}
+
+/**
+ * The observer-fault code behind an error (also inside an AggregateError or a `cause`), if any.
+ * A DNS failure counts when this process is out of descriptors at that moment (see above).
+ */
 export function observerFaultCode(raw: unknown): string | undefined {
+  const direct = observerFaultCodeIn(raw);
+  if (direct) return direct;
+  const code = raw instanceof Error ? unwrap(raw).code : undefined;
+  return code && DNS_CODES.has(code) ? descriptorShortage() : undefined;
+}
+
+function observerFaultCodeIn(raw: unknown): string | undefined {
   const seen = new Set<unknown>();
   const queue: unknown[] = [raw];
   while (queue.length > 0) {

@@ -11,8 +11,8 @@ import { respond, startHttpServer, startTcpServer } from '../../helpers/test-ser
 
 interface ChildReport {
   exhausted: boolean;
-  starved: { http: ProbeOutcome; tcp: ProbeOutcome };
-  recovered: { http: ProbeOutcome; tcp: ProbeOutcome };
+  starved: Record<'http' | 'tcp' | 'httpByName' | 'tcpByName', ProbeOutcome>;
+  recovered: Record<'http' | 'tcp' | 'httpByName' | 'tcpByName', ProbeOutcome>;
 }
 
 /** Runs a fixture (TypeScript, through tsx) and parses the JSON line it prints. */
@@ -56,12 +56,21 @@ describe('observer faults', () => {
       observerFault: 'EMFILE',
       message: `could not probe 127.0.0.1:${port.port}: Kaavan has too many open files (EMFILE); the target was not judged`,
     });
+    // By name, getaddrinfo fails first and calls it "not found": still this computer's fault.
+    expect(report.starved.httpByName).toMatchObject({ status: 'down', observerFault: 'EMFILE' });
+    expect(report.starved.httpByName.message).not.toContain('DNS');
+    expect(report.starved.tcpByName).toMatchObject({
+      status: 'down',
+      observerFault: 'EMFILE',
+      message: `could not probe localhost:${port.port}: Kaavan has too many open files (EMFILE); the target was not judged`,
+    });
     // The servers were never reached while starved, and answer once descriptors are free again.
-    expect(report.recovered.http.status).toBe('up');
-    expect(report.recovered.http.observerFault).toBeUndefined();
-    expect(report.recovered.tcp.status).toBe('up');
-    expect(web.requests).toHaveLength(1);
-    expect(port.connections).toBe(1);
+    for (const outcome of Object.values(report.recovered)) {
+      expect(outcome.status).toBe('up');
+      expect(outcome.observerFault).toBeUndefined();
+    }
+    expect(web.requests).toHaveLength(2);
+    expect(port.connections).toBe(2);
   });
 });
 
