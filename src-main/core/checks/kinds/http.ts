@@ -235,10 +235,11 @@ interface Current {
   error?: Error;
 }
 
-/** The request headers, and the lower-cased names of those carrying a secret. */
+/** The request headers, the lower-cased names of those carrying a secret, and the secret values (to redact). */
 interface RequestHeaders {
   headers: Record<string, string>;
   secretNames: Set<string>;
+  secretValues: string[];
 }
 
 /** Reads one secret reference; `usedBy` ("auth.passwordRef", "headers.X-Api-Key") makes messages findable. */
@@ -388,10 +389,32 @@ async function scanBody(res: http.IncomingMessage, cap: number, keywords: string
 }
 
 /** A short, printable excerpt of the body for "not found" messages. */
-function excerpt(head: Buffer): string {
-  const text = head.toString('utf8').replace(/\uFFFD/g, '').replace(/\s+/g, ' ').trim();
+const REDACTED = '[redacted]';
+
+/** `text` with every secret value replaced (a server may echo the request's headers back). */
+function redactSecrets(text: string, secretValues: readonly string[]): string {
+  let out = text;
+  for (const value of secretValues) if (value.length > 0) out = out.split(value).join(REDACTED);
+  return out;
+}
+
+/**
+ * A short, printable excerpt of the body for "not found" messages, secrets redacted, also one cut
+ * in two where the excerpt ends (only the first 256 bytes are kept, then 60 characters shown).
+ */
+function excerpt(head: Buffer, secretValues: readonly string[]): string {
+  const text = redactSecrets(head.toString('utf8').replace(/\uFFFD/g, '').replace(/\s+/g, ' ').trim(), secretValues);
   if (!text) return '';
-  const clipped = text.length > 60 ? `${text.slice(0, 60)}…` : text;
+  let clipped = text.length > 60 ? text.slice(0, 60) : text;
+  for (const value of secretValues) {
+    for (let k = Math.min(value.length - 1, clipped.length); k >= 3; k--) {
+      if (clipped.endsWith(value.slice(0, k))) {
+        clipped = `${clipped.slice(0, -k)}${REDACTED}`;
+        break;
+      }
+    }
+  }
+  if (text.length > 60) clipped += '…';
   return Array.from(clipped, (ch) => (ch.charCodeAt(0) < 0x20 || ch.charCodeAt(0) === 0x7f ? '?' : ch)).join('');
 }
 
@@ -437,6 +460,7 @@ function certFacts(res: http.IncomingMessage, url: URL, ignoreTls: boolean, now:
 async function buildHeaders(params: HttpParams, secrets: SecretReader): Promise<RequestHeaders> {
   const headers: Record<string, string> = {};
   const secretNames = new Set<string>();
+  const secretValues: string[] = [];
   const given = new Set(Object.keys(params.headers ?? {}).map((k) => k.toLowerCase()));
   if (!given.has('user-agent')) headers['User-Agent'] = HTTP_DEFAULTS.userAgent;
   if (!given.has('accept')) headers['Accept'] = '*/*';
@@ -445,20 +469,28 @@ async function buildHeaders(params: HttpParams, secrets: SecretReader): Promise<
     else {
       headers[name] = await readSecret(secrets, value.secretRef, `headers.${name}`);
       secretNames.add(name.toLowerCase());
+      secretValues.push(headers[name]);
     }
   }
   const auth = params.auth;
-  if (auth?.tokenRef !== undefined) headers['Authorization'] = `Bearer ${await readSecret(secrets, auth.tokenRef, 'auth.tokenRef')}`;
-  else if (auth?.user !== undefined && auth.passwordRef !== undefined) {
+  if (auth?.tokenRef !== undefined) {
+    const token = await readSecret(secrets, auth.tokenRef, 'auth.tokenRef');
+    headers['Authorization'] = `Bearer ${token}`;
+    secretValues.push(token);
+  } else if (auth?.user !== undefined && auth.passwordRef !== undefined) {
     const password = await readSecret(secrets, auth.passwordRef, 'auth.passwordRef');
-    headers['Authorization'] = `Basic ${Buffer.from(`${auth.user}:${password}`, 'utf8').toString('base64')}`;
+    const encoded = Buffer.from(`${auth.user}:${password}`, 'utf8').toString('base64');
+    headers['Authorization'] = `Basic ${encoded}`;
+    secretValues.push(password, encoded);
   }
   if (auth) secretNames.add('authorization');
   // One request per connection: never keep it open for reuse.
   for (const key of Object.keys(headers)) if (key.toLowerCase() === 'connection') delete headers[key];
   headers['Connection'] = 'close';
   if (params.body !== undefined && !given.has('content-length')) headers['Content-Length'] = String(Buffer.byteLength(params.body));
-  return { headers, secretNames };
+  // Longest first, so a secret containing another is redacted whole.
+  secretValues.sort((a, b) => b.length - a.length);
+  return { headers, secretNames, secretValues };
 }
 
 export async function probeHttp(params: HttpParams, ctx: Pick<ProbeContext, 'signal' | 'timeoutMs'> & Partial<ProbeContext>): Promise<ProbeOutcome> {
@@ -474,34 +506,43 @@ export async function probeHttp(params: HttpParams, ctx: Pick<ProbeContext, 'sig
     return { status: 'down', latencyMs: null, message: `invalid URL "${displayUrl(params.url)}"` };
   }
   let endpoint = endpointOf(url);
+  let secretValues: readonly string[] = [];
   try {
     phase.text = 'reading secrets';
     const request = await untilAborted(buildHeaders(params, ctx.secrets ?? noSecrets), deadline.signal);
-    return await run(params, url, request, deadline, phase, current, now, (u) => (endpoint = endpointOf(u)));
+    secretValues = request.secretValues;
+    const outcome = await run(params, url, request, deadline, phase, current, now, (u) => (endpoint = endpointOf(u)));
+    return secretValues.length > 0 ? { ...outcome, message: redactSecrets(outcome.message, secretValues) } : outcome;
   } catch (error) {
-    if (deadline.signal.aborted) {
-      const failure = error instanceof ProbeFailure ? error : null;
-      return { status: 'down', latencyMs: failure?.latencyMs ?? null, message: deadline.abortMessage(phase.text) };
-    }
-    if (error instanceof ProbeFailure)
-      return {
-        status: 'down',
-        latencyMs: error.latencyMs,
-        message: error.message,
-        ...(error.metrics ? { metrics: error.metrics } : {}),
-        ...(error.observerFault ? { observerFault: error.observerFault } : {}),
-      };
-    const fault = observerFaultCode(error);
-    if (fault) return { status: 'down', latencyMs: null, message: describeObserverFault(fault, endpoint), observerFault: fault };
-    let message = describeNetError(error, endpoint);
-    if (phase.text.startsWith('TLS handshake') && (error as { code?: string }).code === 'ECONNRESET')
-      message = message.replace(/ \((ECONNRESET|socket hang up)\)$/, ' during the TLS handshake ($1)').replace(' before a response', '');
-    return { status: 'down', latencyMs: null, message };
+    const outcome = failureOutcome(error, deadline, phase, endpoint);
+    return secretValues.length > 0 ? { ...outcome, message: redactSecrets(outcome.message, secretValues) } : outcome;
   } finally {
     deadline.dispose();
     current.res?.destroy();
     current.req?.destroy();
   }
+}
+
+/** The DOWN outcome for whatever ended a probe early. */
+function failureOutcome(error: unknown, deadline: ProbeDeadline, phase: Phase, endpoint: { host: string; port: number }): ProbeOutcome {
+  if (deadline.signal.aborted) {
+    const failure = error instanceof ProbeFailure ? error : null;
+    return { status: 'down', latencyMs: failure?.latencyMs ?? null, message: deadline.abortMessage(phase.text) };
+  }
+  if (error instanceof ProbeFailure)
+    return {
+      status: 'down',
+      latencyMs: error.latencyMs,
+      message: error.message,
+      ...(error.metrics ? { metrics: error.metrics } : {}),
+      ...(error.observerFault ? { observerFault: error.observerFault } : {}),
+    };
+  const fault = observerFaultCode(error);
+  if (fault) return { status: 'down', latencyMs: null, message: describeObserverFault(fault, endpoint), observerFault: fault };
+  let message = describeNetError(error, endpoint);
+  if (phase.text.startsWith('TLS handshake') && (error as { code?: string }).code === 'ECONNRESET')
+    message = message.replace(/ \((ECONNRESET|socket hang up)\)$/, ' during the TLS handshake ($1)').replace(' before a response', '');
+  return { status: 'down', latencyMs: null, message };
 }
 
 async function run(
@@ -614,7 +655,7 @@ async function run(
   const scope = scan.capped ? `in the first ${formatBytes(cap)}` : `in the body (${formatBytes(scan.bytes)})`;
 
   if (keyword !== undefined && !scan.found.get(keyword)) {
-    const seen = excerpt(scan.head);
+    const seen = excerpt(scan.head, request.secretValues);
     const of = redirects > 0 ? ` of ${finalUrl} (reached${afterRedirects})` : '';
     throw new ProbeFailure(`keyword "${keyword}" not found ${scope}${of}${seen ? `; body starts: "${seen}"` : ''}`, latencyMs, metrics);
   }

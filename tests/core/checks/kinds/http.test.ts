@@ -552,6 +552,26 @@ describe('http check: secrets', () => {
     for (const value of [password, token, apiKey, Buffer.from(`ops:${password}`).toString('base64')]) expect(shown).not.toContain(value);
   });
 
+  it('redacts secrets a server echoes back into the body excerpt, even one cut by the clipping', async () => {
+    const apiKey = `key-${randomBytes(16).toString('hex')}`;
+    const token = `tok-${randomBytes(16).toString('hex')}`;
+    const secrets = envSecrets({ KAAVAN_SECRET_API_KEY: apiKey, KAAVAN_SECRET_WEB_TOKEN: token });
+    // Like httpbin's /headers: the request's headers come back in the body.
+    const server = await startHttpServer((req, res) => respond(200, `you sent ${String(req.headers['x-api-key'])} and ${String(req.headers.authorization)}`)(req, res));
+    const params: HttpParams = { url: server.url(), headers: { 'X-Api-Key': { secretRef: 'api-key' } }, auth: { tokenRef: 'web-token' }, expect: { keyword: 'nope' } };
+    const r = await probe(params, 5000, undefined, secrets);
+    expect(r.status).toBe('down');
+    expect(r.message).toMatch(/^keyword "nope" not found in the body \(\d+ B\); body starts: "you sent \[redacted\] and Bearer \[redacted\]/);
+    expect(r.message).not.toContain(apiKey.slice(0, 8));
+    expect(r.message).not.toContain(token.slice(0, 8));
+
+    // Only the first 256 bytes are kept for the excerpt: one that ends inside the key must not
+    // show its first characters either (whitespace is collapsed, so they would be at the front).
+    server.setHandler((req, res) => respond(200, `${' '.repeat(240)}${String(req.headers['x-api-key'])} tail`)(req, res));
+    const cut = await probe(params, 5000, undefined, secrets);
+    expect(cut.message).toBe(`keyword "nope" not found in the body (${240 + apiKey.length + 5} B); body starts: "[redacted]"`);
+  });
+
   it('keeps secret headers and auth on the same origin when following redirects', async () => {
     const apiKey = `key-${randomBytes(6).toString('hex')}`;
     const secrets = envSecrets({ KAAVAN_SECRET_API_KEY: apiKey, KAAVAN_SECRET_WEB_TOKEN: 'tok' });
