@@ -72,7 +72,9 @@ export async function probeTcp(params: TcpParams, ctx: { signal: AbortSignal; ti
       s.once('error', (error: NodeJS.ErrnoException) => {
         done();
         // The handshake completed and the peer reset before Node reported the connect (see above).
-        if (error.code === 'ECONNRESET') resolve({ latencyMs: deadline.elapsed(), resetAtOnce: true });
+        // With several addresses (localhost: ::1 and 127.0.0.1) the reset is inside an AggregateError.
+        const attempts = [error, ...((error as { errors?: NodeJS.ErrnoException[] }).errors ?? [])];
+        if (attempts.some((e) => e?.code === 'ECONNRESET')) resolve({ latencyMs: deadline.elapsed(), resetAtOnce: true });
         else reject(error);
       });
       s.once('close', () => {
