@@ -1,6 +1,7 @@
 // Real servers on 127.0.0.1 (port 0) for integration tests: HTTP with a swappable handler, HTTPS
-// with a self-signed certificate, a TCP server that accepts and never answers, one that answers
-// with garbage, a generic raw TCP server, and a port known to be closed.
+// with a self-signed certificate (or an expired / wrong-host one), a TCP server that accepts and
+// never answers, one that answers with garbage, one that resets every connection at once (in a
+// child process), a generic raw TCP server, and a port known to be closed.
 //
 // Every server started through this module is closed by an afterAll hook registered when the module
 // is imported (each test file gets its own copy of the module), so tests cannot leak listeners;
@@ -10,6 +11,9 @@ import https from 'node:https';
 import net from 'node:net';
 import { once } from 'node:events';
 import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll } from 'vitest';
 import { generate } from 'selfsigned';
 
@@ -193,6 +197,36 @@ export function selfSignedCert(): Promise<{ key: string; cert: string }> {
   return certPromise;
 }
 
+export interface CertificateOptions {
+  /** DNS names and IP addresses the certificate is for (default: localhost and 127.0.0.1). */
+  hosts?: string[];
+  /** Validity window, in days relative to now (default: from -1 to +7). */
+  validFromDays?: number;
+  validUntilDays?: number;
+}
+
+/**
+ * A self-signed certificate with the given hosts and validity: `{ validUntilDays: -3 }` expired
+ * three days ago, `{ hosts: ['other.example'] }` does not match 127.0.0.1.
+ */
+export async function makeCertificate(options: CertificateOptions = {}): Promise<{ key: string; cert: string }> {
+  const hosts = options.hosts ?? ['localhost', LOOPBACK];
+  const day = 86_400_000;
+  const pems = await generate([{ name: 'commonName', value: hosts[0] ?? 'localhost' }], {
+    keySize: 2048,
+    algorithm: 'sha256',
+    notBeforeDate: new Date(Date.now() + (options.validFromDays ?? -1) * day),
+    notAfterDate: new Date(Date.now() + (options.validUntilDays ?? 7) * day),
+    extensions: [
+      { name: 'basicConstraints', cA: false },
+      { name: 'keyUsage', digitalSignature: true, keyEncipherment: true },
+      { name: 'extKeyUsage', serverAuth: true },
+      { name: 'subjectAltName', altNames: hosts.map((h) => (net.isIP(h) ? { type: 7 as const, ip: h } : { type: 2 as const, value: h })) },
+    ],
+  });
+  return { key: pems.private, cert: pems.cert };
+}
+
 /** An HTTPS server with a self-signed certificate (clients reject it unless told not to). */
 export async function startHttpsServer(handler: Handler = respond()): Promise<HttpTestServer & { cert: string }> {
   const tls = await selfSignedCert();
@@ -367,6 +401,72 @@ export async function startBlackholeServer(lifetimeMs = 120_000): Promise<Blackh
         child.kill('SIGKILL');
         await exited;
       }
+    },
+  };
+  live.add(api);
+  return api;
+}
+
+export interface ResettingServer {
+  readonly host: string;
+  readonly port: number;
+  /** Connections the server has reset so far (read from the child's marker file). */
+  resets(): number;
+  /**
+   * Blocks this thread (synchronously, so the event loop cannot run) until the server has reset
+   * `count` connections in all, or `maxMs` passed. Lets a test make the reset arrive before Node
+   * processes the connect, deterministically.
+   */
+  waitForResetsSync(count: number, maxMs?: number): number;
+  close(): Promise<void>;
+}
+
+/**
+ * A port that accepts every connection and resets it at once (RST, via SO_LINGER 0), as a service
+ * at its connection limit or behind tcpwrappers does. Runs in a child process so that this process
+ * can block its own event loop while the reset happens. Each reset appends a byte to a marker file.
+ */
+export async function startResettingServer(lifetimeMs = 120_000): Promise<ResettingServer> {
+  const dir = mkdtempSync(join(tmpdir(), 'kaavan-reset-'));
+  const marker = join(dir, 'resets');
+  const script = `
+    const net = require('net');
+    const fs = require('fs');
+    const s = net.createServer((c) => {
+      c.on('error', () => {});
+      c.resetAndDestroy();
+      fs.appendFileSync(${JSON.stringify(marker)}, 'r');
+    });
+    s.listen(0, '${LOOPBACK}', () => process.stdout.write(s.address().port + '\\n'));
+    setTimeout(() => process.exit(0), ${Math.floor(lifetimeMs)});`;
+  const child = spawn(process.execPath, ['-e', script], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const port = await new Promise<number>((resolve, reject) => {
+    let text = '';
+    child.stdout.on('data', (d: Buffer) => {
+      text += d.toString();
+      if (text.includes('\n')) resolve(Number(text.trim()));
+    });
+    child.once('exit', (code) => reject(new Error(`resetting server exited early (${code})`)));
+  });
+  const resets = () => (existsSync(marker) ? readFileSync(marker).length : 0);
+  const api: ResettingServer = {
+    host: LOOPBACK,
+    port,
+    resets,
+    waitForResetsSync(count, maxMs = 5000) {
+      const until = Date.now() + maxMs;
+      const cell = new Int32Array(new SharedArrayBuffer(4));
+      while (resets() < count && Date.now() < until) Atomics.wait(cell, 0, 0, 5);
+      return resets();
+    },
+    async close() {
+      live.delete(api);
+      if (child.exitCode === null && child.signalCode === null) {
+        const exited = once(child, 'exit');
+        child.kill('SIGKILL');
+        await exited;
+      }
+      rmSync(dir, { recursive: true, force: true });
     },
   };
   live.add(api);

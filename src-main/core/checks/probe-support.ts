@@ -1,6 +1,9 @@
 // Shared plumbing of the network check kinds: one deadline per probe (the context's signal plus the
 // probe's own timer, so a kind is correct even when run outside the scheduler), readable one-line
-// texts for Node's network/TLS/HTTP-parser errors, and small formatters.
+// texts for Node's network/TLS/HTTP-parser errors, observer faults (this machine, not the target,
+// failed), and small formatters.
+import { closeSync, openSync } from 'node:fs';
+import { devNull } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import type { ProbeContext } from './types.js';
 import { humanDuration } from '../config/duration.js';
@@ -55,6 +58,16 @@ export function startDeadline(ctx: Pick<ProbeContext, 'signal' | 'timeoutMs'>): 
       ctx.signal.removeEventListener('abort', onOuterAbort);
     },
   };
+}
+
+/** Settles like `work`, or rejects with ProbeAbortedError as soon as `signal` aborts (a hung keychain, say). */
+export function untilAborted<T>(work: Promise<T>, signal: AbortSignal): Promise<T> {
+  if (signal.aborted) return Promise.reject(new ProbeAbortedError());
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(new ProbeAbortedError());
+    signal.addEventListener('abort', onAbort, { once: true });
+    work.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
+  });
 }
 
 /** Latency kept to 0.1 ms: loopback and LAN answers are sub-millisecond, and "0 ms" hides them. */
@@ -173,4 +186,64 @@ export function describeNetError(raw: unknown, at: Endpoint): string {
     return `TLS handshake with ${where} failed: ${reason}${code ? ` (${code})` : ''}`;
   }
   return code ? `${message} (${code})` : message;
+}
+
+/**
+ * Error codes meaning this computer ran out of something (descriptors, buffers, memory, local
+ * ports): the target was never really asked, so such a failure must not count against it.
+ */
+export const OBSERVER_FAULT_CODES: ReadonlySet<string> = new Set(['EMFILE', 'ENFILE', 'ENOBUFS', 'ENOMEM', 'EADDRNOTAVAIL']);
+
+/**
+ * Whether this process can still open a descriptor: EMFILE/ENFILE when it cannot. getaddrinfo
+ * reports running out of descriptors as "not found" (ENOTFOUND), so a DNS failure is checked here.
+ */
+function descriptorShortage(): string | undefined {
+  try {
+    closeSync(openSync(devNull, 'r'));
+    return undefined;
+  } catch (error) {
+    const code = (error as NodeError).code;
+    return code === 'EMFILE' || code === 'ENFILE' ? code : undefined;
+  }
+}
+
+/**
+ * The observer-fault code behind an error (also inside an AggregateError or a `cause`), if any.
+ * A DNS failure counts when this process is out of descriptors at that moment (see above).
+ */
+export function observerFaultCode(raw: unknown): string | undefined {
+  const direct = observerFaultCodeIn(raw);
+  if (direct) return direct;
+  const code = raw instanceof Error ? unwrap(raw).code : undefined;
+  return code && DNS_CODES.has(code) ? descriptorShortage() : undefined;
+}
+
+function observerFaultCodeIn(raw: unknown): string | undefined {
+  const seen = new Set<unknown>();
+  const queue: unknown[] = [raw];
+  while (queue.length > 0) {
+    const current = queue.shift() as NodeError | undefined;
+    if (!current || typeof current !== 'object' || seen.has(current)) continue;
+    seen.add(current);
+    if (current.code && OBSERVER_FAULT_CODES.has(current.code)) return current.code;
+    if (Array.isArray(current.errors)) queue.push(...current.errors);
+    if ('cause' in current) queue.push((current as { cause?: unknown }).cause);
+  }
+  return undefined;
+}
+
+const OBSERVER_FAULT_TEXT: Record<string, string> = {
+  EMFILE: 'Kaavan has too many open files',
+  ENFILE: "this computer's table of open files is full",
+  ENOBUFS: 'this computer is out of network buffers',
+  ENOMEM: 'this computer is out of memory',
+  EADDRNOTAVAIL: 'this computer has no free local address or port for a new connection',
+};
+
+/** "could not probe db:5432: Kaavan has too many open files (EMFILE); the target was not judged" */
+export function describeObserverFault(code: string, at: Endpoint): string {
+  const where = `${at.host.includes(':') ? `[${at.host}]` : at.host}:${at.port}`;
+  const what = OBSERVER_FAULT_TEXT[code] ?? 'this computer ran out of a resource';
+  return `could not probe ${where}: ${what} (${code}); the target was not judged`;
 }

@@ -37,6 +37,12 @@ export interface ProbeContext {
   check?: string;
 }
 
+/** A config problem found by a kind's cross-field rules, at `path` inside the check. */
+export interface CheckIssue {
+  path: Array<string | number>;
+  message: string;
+}
+
 /**
  * One check kind = one file under checks/kinds/ exporting a CheckKind, listed in registry.ts.
  * `params` is the kind-specific part of a check's config, validated by `paramsSchema`
@@ -48,7 +54,12 @@ export interface CheckKind<Shape extends z.ZodRawShape = z.ZodRawShape, Kind ext
   title: string;
   /** Kind-specific fields of a check in the config document. */
   paramsShape: Shape;
-  /** What the check probes, for cards and tables: the URL, "host:port". */
+  /**
+   * Rules spanning several fields (e.g. HEAD with a keyword), run by the config schema after the
+   * fields themselves are valid; each issue names its path within the check ("expect.keyword").
+   */
+  crossFieldIssues?(params: z.infer<z.ZodObject<Shape>>): CheckIssue[];
+  /** What the check probes, for cards and tables: the URL, "host:port". Never shows a credential. */
   describe(params: z.infer<z.ZodObject<Shape>>): string;
   /**
    * Runs one probe. Must resolve (never reject) with an outcome; a thrown error is turned into a

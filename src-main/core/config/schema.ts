@@ -4,6 +4,7 @@
 import { z } from 'zod';
 import { durationField, nameField } from './fields.js';
 import { checkKinds } from '../checks/registry.js';
+import type { CheckKind } from '../checks/types.js';
 
 export const CONFIG_VERSION = 1;
 
@@ -21,7 +22,9 @@ export const commonCheckShape = {
 };
 
 const kindSchemas = checkKinds.map((kind) =>
-  z.strictObject({ ...commonCheckShape, kind: z.literal(kind.kind), ...kind.paramsShape }),
+  z.strictObject({ ...commonCheckShape, kind: z.literal(kind.kind), ...kind.paramsShape }).superRefine((check, ctx) => {
+    for (const issue of (kind as unknown as CheckKind).crossFieldIssues?.(check) ?? []) ctx.addIssue({ code: 'custom', ...issue });
+  }),
 );
 const knownKinds = checkKinds.map((k) => k.kind);
 

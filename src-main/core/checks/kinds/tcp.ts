@@ -1,13 +1,21 @@
 // The tcp check: opens a TCP connection to host:port and closes it again. Up when the connection is
 // accepted ("connected in 3 ms"), degraded when that took longer than expect.maxLatency, down when
 // the port is closed, the host does not resolve or the deadline passes.
+//
+// A port that completes the handshake and then resets at once (a service at its connection limit,
+// tcpwrappers, a proxy without backends) is UP, with the reset named in the message: the check
+// answers "does this port accept connections?", and it did. Without this rule such a port flapped:
+// whether Node saw the connect or the reset first depended on scheduling. (A refused connect is
+// ECONNREFUSED; ECONNRESET while connecting only happens after the handshake completed.) Whether
+// the service behind the port works is what an http check, or a future protocol check, answers.
+// Reference: docs/checks.md.
 import net from 'node:net';
 import { z } from 'zod';
 import { defineCheckKind } from '../types.js';
 import { durationField } from '../../config/fields.js';
 import { parseDuration } from '../../config/duration.js';
 import type { ProbeOutcome } from '../../model.js';
-import { describeNetError, formatMs, roundLatency, startDeadline } from '../probe-support.js';
+import { describeNetError, describeObserverFault, formatMs, observerFaultCode, roundLatency, startDeadline } from '../probe-support.js';
 
 /** A host name or an IP address: no scheme, no path, no port (IPv6 literals may be bracketed). */
 export const hostField = z
@@ -48,7 +56,7 @@ export async function probeTcp(params: TcpParams, ctx: { signal: AbortSignal; ti
   let phase = net.isIP(host) ? `connecting to ${where}` : `resolving ${host}`;
   try {
     if (deadline.signal.aborted) return { status: 'down', latencyMs: null, message: deadline.abortMessage(phase) };
-    const latencyMs = await new Promise<number>((resolve, reject) => {
+    const connected = await new Promise<{ latencyMs: number; resetAtOnce: boolean }>((resolve, reject) => {
       const s = net.connect({ host, port });
       socket = s;
       const onAbort = () => s.destroy();
@@ -59,11 +67,15 @@ export async function probeTcp(params: TcpParams, ctx: { signal: AbortSignal; ti
       });
       s.once('connect', () => {
         done();
-        resolve(deadline.elapsed());
+        resolve({ latencyMs: deadline.elapsed(), resetAtOnce: false });
       });
-      s.once('error', (error) => {
+      s.once('error', (error: NodeJS.ErrnoException) => {
         done();
-        reject(error);
+        // The handshake completed and the peer reset before Node reported the connect (see above).
+        // With several addresses (localhost: ::1 and 127.0.0.1) the reset is inside an AggregateError.
+        const attempts = [error, ...((error as { errors?: NodeJS.ErrnoException[] }).errors ?? [])];
+        if (attempts.some((e) => e?.code === 'ECONNRESET')) resolve({ latencyMs: deadline.elapsed(), resetAtOnce: true });
+        else reject(error);
       });
       s.once('close', () => {
         done();
@@ -71,12 +83,16 @@ export async function probeTcp(params: TcpParams, ctx: { signal: AbortSignal; ti
         reject(new Error('closed'));
       });
     });
+    const { latencyMs, resetAtOnce } = connected;
     const rounded = roundLatency(latencyMs);
+    const reset = resetAtOnce ? `, then ${where} reset the connection at once (ECONNRESET)` : '';
     if (maxLatencyMs !== null && latencyMs > maxLatencyMs)
-      return { status: 'degraded', latencyMs: rounded, message: `connected in ${formatMs(rounded)} (slower than ${formatMs(maxLatencyMs)})` };
-    return { status: 'up', latencyMs: rounded, message: `connected in ${formatMs(rounded)}` };
+      return { status: 'degraded', latencyMs: rounded, message: `connected in ${formatMs(rounded)} (slower than ${formatMs(maxLatencyMs)})${reset}` };
+    return { status: 'up', latencyMs: rounded, message: `connected in ${formatMs(rounded)}${reset}` };
   } catch (error) {
     if (deadline.signal.aborted) return { status: 'down', latencyMs: null, message: deadline.abortMessage(phase) };
+    const fault = observerFaultCode(error);
+    if (fault) return { status: 'down', latencyMs: null, message: describeObserverFault(fault, { host, port }), observerFault: fault };
     return { status: 'down', latencyMs: null, message: describeNetError(error, { host, port }) };
   } finally {
     deadline.dispose();

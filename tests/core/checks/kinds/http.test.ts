@@ -1,12 +1,16 @@
 // Integration tests of the http check kind against real servers on 127.0.0.1.
 import { makeProbeContext } from '../../../../src-main/core/checks/probe-context.js';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import zlib from 'node:zlib';
+import { randomBytes } from 'node:crypto';
 import type http from 'node:http';
 import { httpCheck, type HttpParams } from '../../../../src-main/core/checks/kinds/http.js';
 import { checkSchema } from '../../../../src-main/core/config/schema.js';
+import { createSecretStore } from '../../../../src-main/core/secrets/secrets.js';
+import type { SecretReader } from '../../../../src-main/core/checks/types.js';
 import {
   closedPort,
+  makeCertificate,
   respond,
   startBlackholeServer,
   startGarbageServer,
@@ -20,9 +24,11 @@ import {
 
 const GB = 1024 ** 3;
 
-function probe(params: HttpParams, timeoutMs = 5000, signal: AbortSignal = new AbortController().signal) {
-  return httpCheck.probe(params, makeProbeContext({ signal, timeoutMs }));
+function probe(params: HttpParams, timeoutMs = 5000, signal: AbortSignal = new AbortController().signal, secrets?: SecretReader) {
+  return httpCheck.probe(params, makeProbeContext({ signal, timeoutMs, ...(secrets ? { secrets } : {}) }));
 }
+
+const KEYRING = process.env.KAAVAN_KEYRING_TEST === '1';
 
 async function timed<T>(fn: () => Promise<T>): Promise<{ value: T; ms: number }> {
   const started = performance.now();
@@ -335,8 +341,8 @@ describe('http check: TLS', () => {
     const r = await probe({ url: server.url(), ignoreTls: true, expect: { keyword: 'secure' } });
     expect(r.status).toBe('up');
     expect(r.message).toMatch(/^HTTP 200 in \d+(\.\d)? ms$/);
-    expect(r.metrics?.tlsCertDaysLeft).toBeGreaterThanOrEqual(5);
-    expect(r.metrics?.tlsCertDaysLeft).toBeLessThanOrEqual(7);
+    expect(r.metrics?.certDaysLeft).toBeGreaterThanOrEqual(5);
+    expect(r.metrics?.certDaysLeft).toBeLessThanOrEqual(7);
   });
 
   it('says the TLS handshake failed when https:// points at a plain HTTP port', async () => {
@@ -432,8 +438,9 @@ describe('http check: redirects', () => {
 });
 
 describe('http check: describe()', () => {
-  it('shows method and URL, masking a password in the URL', () => {
-    expect(httpCheck.describe({ url: 'https://ops:hunter2@example.com/health' })).toBe('GET https://ops:***@example.com/health');
+  it('shows method and URL, never a user name or password', () => {
+    expect(httpCheck.describe({ url: 'https://ops:hunter2@example.com/health' })).toBe('GET https://example.com/health');
+    expect(httpCheck.describe({ url: 'https://example.com/', auth: { user: 'ops', passwordRef: 'web-pw' } })).toBe('GET https://example.com/');
     expect(httpCheck.describe({ url: 'http://example.com/', method: 'HEAD' })).toBe('HEAD http://example.com/');
   });
 });
@@ -491,5 +498,250 @@ describe('http check: params schema', () => {
     expect(issues({ url: 'http://x.example/', expect: { keyword: '' } })[0]).toMatchObject({ path: 'expect.keyword' });
     expect(issues({ url: 'http://x.example/', expect: { statuses: ['200'] } })[0]).toMatchObject({ path: 'expect' });
     expect(issues({ url: 'http://x.example/', method: 'FETCH' })[0]).toMatchObject({ path: 'method' });
+  });
+});
+
+describe('http check: secrets', () => {
+  /** The real secrets module, reading only the environment it is given (no keychain). */
+  function envSecrets(values: Record<string, string>) {
+    return createSecretStore({ backend: null, env: values });
+  }
+
+  /** A server that answers 200 only to the expected Authorization header, and records what it saw. */
+  function requiringAuth(expected: string) {
+    return startHttpServer((req, res) => {
+      if (req.headers.authorization === expected) respond(200, 'welcome')(req, res);
+      else respond(401, 'who are you?')(req, res);
+    });
+  }
+
+  it('is down before connecting when a referenced secret is not set, naming it and how to set it', async () => {
+    const server = await startHttpServer(respond(200, 'ok'));
+    const header = await probe({ url: server.url(), headers: { 'X-Api-Key': { secretRef: 'api-key' } } });
+    expect(header.status).toBe('down');
+    expect(header.message).toBe('secret "api-key" is not set (headers.X-Api-Key): kaavan secret set api-key, or set KAAVAN_SECRET_API_KEY for `kaavan serve`');
+    const basic = await probe({ url: server.url(), auth: { user: 'ops', passwordRef: 'web-pw' } });
+    expect(basic.message).toMatch(/^secret "web-pw" is not set \(auth\.passwordRef\): kaavan secret set web-pw/);
+    const bearer = await probe({ url: server.url(), auth: { tokenRef: 'web.token' } }, 5000, undefined, envSecrets({}));
+    expect(bearer.message).toMatch(/^secret "web\.token" is not set \(auth\.tokenRef\): kaavan secret set web\.token, or set KAAVAN_SECRET_WEB_TOKEN/);
+    expect(server.requests).toHaveLength(0);
+  });
+
+  it('sends basic auth, a bearer token and secret header values, and never shows them', async () => {
+    const password = `pw-${randomBytes(6).toString('hex')}`;
+    const token = `tok-${randomBytes(6).toString('hex')}`;
+    const apiKey = `key-${randomBytes(6).toString('hex')}`;
+    const secrets = envSecrets({ KAAVAN_SECRET_WEB_PW: password, KAAVAN_SECRET_WEB_TOKEN: token, KAAVAN_SECRET_API_KEY: apiKey });
+
+    const basicServer = await requiringAuth(`Basic ${Buffer.from(`ops:${password}`).toString('base64')}`);
+    const basic = await probe({ url: basicServer.url(), auth: { user: 'ops', passwordRef: 'web-pw' } }, 5000, undefined, secrets);
+    expect(basic.status).toBe('up');
+
+    const bearerServer = await requiringAuth(`Bearer ${token}`);
+    const bearerParams: HttpParams = { url: bearerServer.url(), auth: { tokenRef: 'web-token' }, headers: { 'X-Api-Key': { secretRef: 'api-key' }, 'X-Plain': 'visible' } };
+    const bearer = await probe(bearerParams, 5000, undefined, secrets);
+    expect(bearer.status).toBe('up');
+    expect(bearerServer.requests[0]!.headers['x-api-key']).toBe(apiKey);
+    expect(bearerServer.requests[0]!.headers['x-plain']).toBe('visible');
+
+    // A wrong secret is a plain 401, reported without the value.
+    const wrong = await probe({ url: basicServer.url(), auth: { user: 'ops', passwordRef: 'api-key' } }, 5000, undefined, secrets);
+    expect(wrong).toMatchObject({ status: 'down', message: 'HTTP 401 (expected 200-299)' });
+
+    const shown = JSON.stringify([basic, bearer, wrong, httpCheck.describe(bearerParams)]);
+    for (const value of [password, token, apiKey, Buffer.from(`ops:${password}`).toString('base64')]) expect(shown).not.toContain(value);
+  });
+
+  it('redacts secrets a server echoes back into the body excerpt, even one cut by the clipping', async () => {
+    const apiKey = `key-${randomBytes(16).toString('hex')}`;
+    const token = `tok-${randomBytes(16).toString('hex')}`;
+    const secrets = envSecrets({ KAAVAN_SECRET_API_KEY: apiKey, KAAVAN_SECRET_WEB_TOKEN: token });
+    // Like httpbin's /headers: the request's headers come back in the body.
+    const server = await startHttpServer((req, res) => respond(200, `you sent ${String(req.headers['x-api-key'])} and ${String(req.headers.authorization)}`)(req, res));
+    const params: HttpParams = { url: server.url(), headers: { 'X-Api-Key': { secretRef: 'api-key' } }, auth: { tokenRef: 'web-token' }, expect: { keyword: 'nope' } };
+    const r = await probe(params, 5000, undefined, secrets);
+    expect(r.status).toBe('down');
+    expect(r.message).toMatch(/^keyword "nope" not found in the body \(\d+ B\); body starts: "you sent \[redacted\] and Bearer \[redacted\]/);
+    expect(r.message).not.toContain(apiKey.slice(0, 8));
+    expect(r.message).not.toContain(token.slice(0, 8));
+
+    // Only the first 256 bytes are kept for the excerpt: one that ends inside the key must not
+    // show its first characters either (whitespace is collapsed, so they would be at the front).
+    server.setHandler((req, res) => respond(200, `${' '.repeat(240)}${String(req.headers['x-api-key'])} tail`)(req, res));
+    const cut = await probe(params, 5000, undefined, secrets);
+    expect(cut.message).toBe(`keyword "nope" not found in the body (${240 + apiKey.length + 5} B); body starts: "[redacted]"`);
+  });
+
+  it('keeps secret headers and auth on the same origin when following redirects', async () => {
+    const apiKey = `key-${randomBytes(6).toString('hex')}`;
+    const secrets = envSecrets({ KAAVAN_SECRET_API_KEY: apiKey, KAAVAN_SECRET_WEB_TOKEN: 'tok' });
+    const other = await startHttpServer(respond(200, 'elsewhere'));
+    const server = await startHttpServer((req, res) => {
+      if (req.url === '/out') res.writeHead(302, { location: other.url('/landing') }).end();
+      else if (req.url === '/in') res.writeHead(302, { location: '/landing' }).end();
+      else respond(200, 'home')(req, res);
+    });
+    const headers = { 'X-Api-Key': { secretRef: 'api-key' }, 'X-Trace': '1' };
+    expect((await probe({ url: server.url('/out'), headers, auth: { tokenRef: 'web-token' } }, 5000, undefined, secrets)).status).toBe('up');
+    expect(other.requests[0]!.headers['x-api-key']).toBeUndefined();
+    expect(other.requests[0]!.headers.authorization).toBeUndefined();
+    expect(other.requests[0]!.headers['x-trace']).toBe('1');
+    expect((await probe({ url: server.url('/in'), headers }, 5000, undefined, secrets)).status).toBe('up');
+    expect(server.requests.at(-1)).toMatchObject({ url: '/landing' });
+    expect(server.requests.at(-1)!.headers['x-api-key']).toBe(apiKey);
+  });
+
+  describe.skipIf(!KEYRING)('with the OS keychain (scripts/with-keyring.sh)', () => {
+    const service = `kaavan-test-checks-${randomBytes(4).toString('hex')}`;
+    const store = createSecretStore({ service, env: {} });
+    afterAll(async () => {
+      for (const name of ['web-pw', 'api-key']) await store.delete(name).catch(() => false);
+    });
+
+    it('resolves passwordRef and secretRef from the keychain at probe time', async () => {
+      const password = `pw ${randomBytes(6).toString('hex')} ünïcode`;
+      const apiKey = `key-${randomBytes(6).toString('hex')}`;
+      const server = await requiringAuth(`Basic ${Buffer.from(`ops:${password}`, 'utf8').toString('base64')}`);
+      const params: HttpParams = { url: server.url(), auth: { user: 'ops', passwordRef: 'web-pw' }, headers: { 'X-Api-Key': { secretRef: 'api-key' } } };
+
+      const before = await probe(params, 5000, undefined, store);
+      expect(before.message).toMatch(/^secret "api-key" is not set \(headers\.X-Api-Key\): kaavan secret set api-key/);
+      await store.set('api-key', apiKey);
+      const half = await probe(params, 5000, undefined, store);
+      expect(half.message).toMatch(/^secret "web-pw" is not set \(auth\.passwordRef\): kaavan secret set web-pw/);
+      expect(server.requests).toHaveLength(0);
+
+      await store.set('web-pw', password);
+      const after = await probe(params, 5000, undefined, store);
+      expect(after.status).toBe('up');
+      expect(server.requests.at(-1)!.headers['x-api-key']).toBe(apiKey);
+      expect(JSON.stringify(after)).not.toContain(apiKey);
+
+      // A value changed in the keychain is used by the next probe: nothing is cached.
+      await store.set('web-pw', 'rotated');
+      expect((await probe(params, 5000, undefined, store)).message).toBe('HTTP 401 (expected 200-299)');
+    });
+  });
+});
+
+describe('http check: judged like a browser', () => {
+  it('accepts a response with 40 KB of headers (over Node\'s 16 KB default)', async () => {
+    const cookies = Array.from({ length: 40 }, (_, i) => `c${i}=${'v'.repeat(1000)}`);
+    const server = await startHttpServer((_req, res) => {
+      res.writeHead(200, { 'content-type': 'text/plain', 'set-cookie': cookies });
+      res.end('big headers, small body');
+    });
+    const r = await probe({ url: server.url(), expect: { keyword: 'small body' } });
+    expect(r.status).toBe('up');
+    expect(r.message).toMatch(/^HTTP 200 in \d+(\.\d)? ms$/);
+  });
+
+  it('still calls headers beyond 256 KB malformed', async () => {
+    const server = await startHttpServer((_req, res) => {
+      res.writeHead(200, { 'x-huge': 'h'.repeat(300 * 1024) });
+      res.end('ok');
+    });
+    const r = await probe({ url: server.url() });
+    expect(r).toMatchObject({ status: 'down', message: 'malformed HTTP response: headers too large (HPE_HEADER_OVERFLOW)' });
+  });
+
+  it('names the final URL when a keyword is missing after redirects', async () => {
+    const server = await startHttpServer((req, res) => {
+      if (req.url === '/') res.writeHead(301, { location: '/en/' }).end();
+      else if (req.url === '/en/') res.writeHead(302, { location: '/en/maintenance' }).end();
+      else respond(200, 'down for maintenance')(req, res);
+    });
+    const missing = await probe({ url: server.url('/'), expect: { keyword: 'Welcome' } });
+    expect(missing.status).toBe('down');
+    expect(missing.message).toBe(
+      `keyword "Welcome" not found in the body (20 B) of ${server.url('/en/maintenance')} (reached after 2 redirects); body starts: "down for maintenance"`,
+    );
+    const present = await probe({ url: server.url('/'), expect: { keywordAbsent: 'maintenance' } });
+    expect(present.message).toBe(`keyword "maintenance" found in the body (20 B) but must be absent (HTTP 200 from ${server.url('/en/maintenance')} after 2 redirects)`);
+  });
+
+  it('with ignoreTls, is up on an expired certificate but says so, with the days', async () => {
+    const server = await startHttpServer(respond(200, 'old cert'), { tls: await makeCertificate({ validFromDays: -30, validUntilDays: -3 }) });
+    const r = await probe({ url: server.url(), ignoreTls: true });
+    expect(r.status).toBe('up');
+    expect(r.message).toMatch(/^HTTP 200 in \d+(\.\d)? ms; certificate expired 3 days ago \(ignored\)$/);
+    expect(r.metrics?.certDaysLeft).toBe(-3);
+    const strict = await probe({ url: server.url() });
+    expect(strict.status).toBe('down');
+  });
+
+  it('with ignoreTls, is up on a certificate for another host but says so, with the days left', async () => {
+    const server = await startHttpServer(respond(200, 'wrong host'), { tls: await makeCertificate({ hosts: ['other.example'], validUntilDays: 30 }) });
+    const r = await probe({ url: server.url(), ignoreTls: true });
+    expect(r.status).toBe('up');
+    expect(r.message).toMatch(/^HTTP 200 in \d+(\.\d)? ms; certificate does not match 127\.0\.0\.1 \(ignored, 29 days left\)$/);
+    expect(r.metrics?.certDaysLeft).toBe(29);
+  });
+
+  it('reports invalid chunked encoding as such, naming host and port', async () => {
+    const broken = 'HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\nZZ\r\nnot a chunk\r\n';
+    const server = await startGarbageServer(broken, { keepOpen: true });
+    const r = await probe({ url: `http://127.0.0.1:${server.port}/` });
+    expect(r.status).toBe('down');
+    expect(r.message).toBe(`HTTP 200, but the body is broken: invalid chunked encoding from 127.0.0.1:${server.port} (HPE_INVALID_CHUNK_SIZE)`);
+    expect(r.metrics?.statusCode).toBe(200);
+  });
+});
+
+describe('http check: params schema for secrets and HEAD', () => {
+  function issues(check: Record<string, unknown>) {
+    const r = checkSchema.safeParse({ name: 'api', kind: 'http', ...check });
+    return r.success ? [] : r.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message }));
+  }
+
+  it('refuses a password in the URL, pointing to passwordRef', () => {
+    expect(issues({ url: 'https://ops:hunter2@example.com/health' })).toEqual([
+      { path: 'url', message: expect.stringContaining('must not contain a password') },
+    ]);
+    expect(issues({ url: 'https://ops:hunter2@example.com/health' })[0]!.message).toContain('passwordRef');
+    expect(JSON.stringify(issues({ url: 'https://ops:hunter2@example.com/health' }))).not.toContain('hunter2');
+    // Not even when the URL is invalid anyway and gets quoted back.
+    const invalid = issues({ url: 'https://ops:hunter2@exa mple.com/' });
+    expect(invalid).toEqual([{ path: 'url', message: expect.stringContaining('is not a valid URL') }]);
+    expect(JSON.stringify(invalid)).not.toContain('hunter2');
+  });
+
+  it('refuses a keyword with HEAD, at expect.keyword', () => {
+    const message = 'HEAD responses have no body; use GET to check for a keyword';
+    expect(issues({ url: 'https://example.com/', method: 'HEAD', expect: { keyword: 'ok' } })).toEqual([{ path: 'expect.keyword', message }]);
+    expect(issues({ url: 'https://example.com/', method: 'HEAD', expect: { keywordAbsent: 'error' } })).toEqual([{ path: 'expect.keywordAbsent', message }]);
+    expect(issues({ url: 'https://example.com/', method: 'HEAD', expect: { status: ['200'] } })).toEqual([]);
+  });
+
+  it('accepts basic and bearer auth and secret header values', () => {
+    expect(issues({ url: 'https://example.com/', auth: { user: 'ops', passwordRef: 'web-pw' } })).toEqual([]);
+    expect(issues({ url: 'https://example.com/', auth: { tokenRef: 'web.token' } })).toEqual([]);
+    expect(issues({ url: 'https://example.com/', headers: { 'X-Api-Key': { secretRef: 'api-key' }, Accept: 'text/html' } })).toEqual([]);
+  });
+
+  it('names what is wrong with auth and secret references', () => {
+    const url = 'https://example.com/';
+    expect(issues({ url, auth: { user: 'ops' } })).toEqual([{ path: 'auth.passwordRef', message: expect.stringContaining('basic auth needs passwordRef') }]);
+    expect(issues({ url, auth: { passwordRef: 'pw' } })).toEqual([{ path: 'auth.user', message: expect.stringContaining('needs a user name') }]);
+    expect(issues({ url, auth: { user: 'ops', passwordRef: 'pw', tokenRef: 't' } })).toEqual([{ path: 'auth', message: expect.stringContaining('not both') }]);
+    expect(issues({ url, auth: {} })).toEqual([{ path: 'auth', message: expect.stringContaining('tokenRef') }]);
+    expect(issues({ url, auth: { tokenRef: 'not a name' } })).toEqual([{ path: 'auth.tokenRef', message: expect.stringContaining('must be a secret name') }]);
+    expect(issues({ url, auth: { user: 'a:b', passwordRef: 'pw' } })).toEqual([{ path: 'auth.user', message: expect.stringContaining('":"') }]);
+    expect(issues({ url, auth: { password: 'x' } })[0]).toMatchObject({ path: 'auth' });
+    expect(issues({ url, headers: { 'X-Api-Key': 5 } })).toEqual([{ path: 'headers.X-Api-Key', message: 'header values must be text or { secretRef: NAME }' }]);
+    expect(issues({ url, headers: { 'X-Api-Key': { secretRef: 'bad/name' } } })).toEqual([
+      { path: 'headers.X-Api-Key.secretRef', message: expect.stringContaining('must be a secret name') },
+    ]);
+    expect(issues({ url, auth: { tokenRef: 't' }, headers: { authorization: { secretRef: 'x' } } })).toEqual([
+      { path: 'headers.authorization', message: expect.stringContaining('auth already sets the Authorization header') },
+    ]);
+  });
+
+  it('refuses a credential written as a plain Authorization header, without echoing it', () => {
+    const found = issues({ url: 'https://example.com/', headers: { Authorization: 'Bearer s3cr3t-token' } });
+    expect(found).toEqual([{ path: 'headers.Authorization', message: expect.stringContaining('use auth: { tokenRef: NAME }') }]);
+    expect(JSON.stringify(found)).not.toContain('s3cr3t');
+    expect(issues({ url: 'https://example.com/', headers: { 'Proxy-Authorization': 'Basic eA==' } })[0]).toMatchObject({ path: 'headers.Proxy-Authorization' });
+    expect(issues({ url: 'https://example.com/', headers: { Authorization: { secretRef: 'api-auth' } } })).toEqual([]);
   });
 });

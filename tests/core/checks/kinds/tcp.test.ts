@@ -3,7 +3,7 @@ import { makeProbeContext } from '../../../../src-main/core/checks/probe-context
 import { describe, expect, it } from 'vitest';
 import { tcpCheck } from '../../../../src-main/core/checks/kinds/tcp.js';
 import { checkSchema } from '../../../../src-main/core/config/schema.js';
-import { closedPort, startBlackholeServer, startTcpServer } from '../../../helpers/test-servers.js';
+import { closedPort, startBlackholeServer, startResettingServer, startTcpServer } from '../../../helpers/test-servers.js';
 
 type TcpParams = Parameters<typeof tcpCheck.probe>[0];
 
@@ -89,6 +89,38 @@ describe('tcp check', () => {
   it('accepts a bracketed IPv6 literal and describes host:port', () => {
     expect(tcpCheck.describe({ host: 'db.example.com', port: 5432 })).toBe('db.example.com:5432');
     expect(tcpCheck.describe({ host: '[::1]', port: 22 })).toBe('[::1]:22');
+  });
+});
+
+describe('tcp check: a port that accepts and then resets at once', () => {
+  it('is up, naming the reset, even when the reset arrives before Node reports the connect', async () => {
+    const server = await startResettingServer();
+    // Start the connect, then hold this thread until the server has accepted and reset it: when
+    // the event loop runs again the reset is already there (what happens on a busy machine).
+    const pending = probe({ host: '127.0.0.1', port: server.port });
+    await new Promise((resolve) => process.nextTick(resolve));
+    expect(server.waitForResetsSync(1)).toBe(1);
+    const r = await pending;
+    expect(r.status).toBe('up');
+    expect(r.message).toMatch(new RegExp(`^connected in \\d+(\\.\\d)? ms, then 127\\.0\\.0\\.1:${server.port} reset the connection at once \\(ECONNRESET\\)$`));
+    expect(r.latencyMs).toEqual(expect.any(Number));
+  });
+
+  it('does not flap: every probe of such a port is up', async () => {
+    const server = await startResettingServer();
+    const statuses: string[] = [];
+    for (let i = 0; i < 6; i++) {
+      const pending = probe({ host: '127.0.0.1', port: server.port });
+      // Alternate: let the connect be seen first, or make the reset arrive first.
+      if (i % 2 === 1) {
+        await new Promise((resolve) => process.nextTick(resolve));
+        server.waitForResetsSync(i + 1);
+      }
+      statuses.push((await pending).status);
+      server.waitForResetsSync(i + 1);
+    }
+    expect(statuses).toEqual(['up', 'up', 'up', 'up', 'up', 'up']);
+    expect(server.resets()).toBe(6);
   });
 });
 
