@@ -55,6 +55,20 @@ export function checkFingerprint(check: CheckConfig): string {
   return createHash('sha256').update(JSON.stringify(stable(rest))).digest('hex').slice(0, 16);
 }
 
+const OBSERVER_PROBLEM_CODES = ['descriptors-exhausted', 'keychain-unavailable', 'observer-resources'] as const;
+
+/** Kaavan's own problem behind an observer fault, in words. */
+function observerProblem(fault: string): { code: (typeof OBSERVER_PROBLEM_CODES)[number]; message: string } {
+  const notDown = 'no server is being marked down until it recovers';
+  if (fault === 'EMFILE' || fault === 'ENFILE') {
+    return { code: 'descriptors-exhausted', message: `Kaavan ran out of file descriptors (${fault}): probes fail on this computer, so ${notDown}` };
+  }
+  if (fault === 'SECRETS_UNAVAILABLE') {
+    return { code: 'keychain-unavailable', message: `the OS keychain cannot be reached, so checks that use secrets cannot run; ${notDown}` };
+  }
+  return { code: 'observer-resources', message: `this computer could not run probes (${fault}): ${notDown}` };
+}
+
 export interface MonitorEngineOptions {
   store: Store;
   alerts: AlertManager;
@@ -450,19 +464,13 @@ export class MonitorEngine {
     if (!runtime || runtime.isDisposed) return;
     const health = this.options.health;
     if (outcome.observerFault) {
-      // This machine failed (out of descriptors, buffers, ports): not the target's fault.
-      const code = outcome.observerFault;
-      health.raise(
-        code === 'EMFILE' || code === 'ENFILE' ? 'descriptors-exhausted' : 'observer-resources',
-        code === 'EMFILE' || code === 'ENFILE'
-          ? `Kaavan ran out of file descriptors (${code}): probes fail on this computer, so no server is being marked down until it recovers`
-          : `this computer could not run probes (${code}): no server is being marked down until it recovers`,
-      );
-      this.log.warn('probe failed on this computer', { check: runtime.check.id, code });
+      // This machine failed (out of descriptors, buffers, ports, no keychain): not the target's fault.
+      const { code, message } = observerProblem(outcome.observerFault);
+      health.raise(code, message);
+      this.log.warn('probe failed on this computer', { check: runtime.check.id, code: outcome.observerFault });
       return;
     }
-    health.clear('descriptors-exhausted');
-    health.clear('observer-resources');
+    for (const code of OBSERVER_PROBLEM_CODES) health.clear(code);
 
     const { check } = runtime;
     const result: CheckResult = { ...outcome, checkId, target: check.target, check: check.name };

@@ -10,9 +10,7 @@ import { localHost } from '../hosts/local-host.js';
 import { silentLogger } from '../log/logger.js';
 import { inMemoryCheckMemory, noSecrets } from '../checks/probe-context.js';
 import { runWithDeadline } from './scheduler.js';
-
-/** Error codes that mean this machine, not the target, failed. */
-export const OBSERVER_FAULT_CODES = new Set(['EMFILE', 'ENFILE', 'ENOBUFS', 'ENOMEM', 'EADDRNOTAVAIL', 'ENOSPC']);
+import { OBSERVER_FAULT_CODES } from '../checks/probe-support.js';
 
 export interface ProbeRunnerDeps {
   secrets?: SecretReader;
@@ -29,8 +27,10 @@ export interface ProbeRunnerDeps {
 export function observerFaultOf(outcome: ProbeOutcome): string | undefined {
   if (outcome.observerFault) return outcome.observerFault;
   if (outcome.status !== 'down') return undefined;
-  const match = /\b(EMFILE|ENFILE|ENOBUFS|ENOMEM|EADDRNOTAVAIL)\b/.exec(outcome.message);
-  return match?.[1];
+  // A kind that threw instead of setting observerFault: the scheduler put the error text in the message.
+  const match = /\b([A-Z]{4,})\b/g;
+  for (const [, code] of outcome.message.matchAll(match)) if (OBSERVER_FAULT_CODES.has(code!)) return code;
+  return undefined;
 }
 
 export function createProbeRunner(deps: ProbeRunnerDeps = {}) {
