@@ -240,11 +240,22 @@ function describeOpenError(error: unknown, file: string): StoreOpenError {
   return new StoreOpenError(`cannot open the data store ${file}: ${text}`, file, 'other');
 }
 
+/** mkdir -p one level at a time: a recursive mkdir reports ENOENT where the truth is EROFS or EACCES. */
+function ensureDir(dir: string): void {
+  if (existsSync(dir)) return;
+  ensureDir(dirname(dir));
+  try {
+    mkdirSync(dir, { mode: 0o700 });
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+  }
+}
+
 export function openDatabase(file: string): Db {
   try {
     if (file !== ':memory:') {
       // The folder holds history and notices about the user's servers: private to the user.
-      mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
+      ensureDir(dirname(file));
       if (!existsSync(file)) closeSync(openSync(file, 'a', 0o600));
       chmodSync(file, 0o600);
     }

@@ -25,12 +25,15 @@ describe('scheduler', () => {
     // Accepts connections and never answers.
     const hanging = createTcpServer((socket) => sockets.add(socket));
     const hangingPort = await listen(hanging);
-    cleanups.push(() => new Promise<void>((r) => healthy.close(() => r())));
+    cleanups.push(() => {
+      // At the end, when the probes' connections exist: close them so the server can stop.
+      healthy.closeAllConnections();
+      return new Promise<void>((r) => healthy.close(() => r()));
+    });
     cleanups.push(() => {
       for (const s of sockets) s.destroy();
       return new Promise<void>((r) => hanging.close(() => r()));
     });
-    healthy.closeAllConnections?.();
 
     const started = Date.now();
     const firstOutcome = new Map<string, { at: number; outcome: ProbeOutcome }>();
@@ -84,26 +87,28 @@ describe('scheduler', () => {
   it('runs each job again after its interval and never overlaps runs of one job', async () => {
     let running = 0;
     let maxRunning = 0;
-    const runs: number[] = [];
-    const t0 = Date.now();
-    const scheduler = new Scheduler({ concurrency: 4, jitter: 0, random: () => 0, onOutcome: () => runs.push(Date.now() - t0) });
+    const spans: Array<{ start: number; end: number }> = [];
+    const scheduler = new Scheduler({ concurrency: 4, jitter: 0, random: () => 0, onOutcome: () => undefined });
     cleanups.push(() => scheduler.stop());
     scheduler.upsert({
       id: 'slow',
-      intervalMs: 1000,
+      intervalMs: 200,
       timeoutMs: 5000,
+      // Each run takes longer than the interval: the next one must wait for it, never overlap.
       probe: async () => {
+        const start = performance.now();
         running++;
         maxRunning = Math.max(maxRunning, running);
-        await new Promise((r) => setTimeout(r, 1300));
+        await new Promise((r) => setTimeout(r, 350));
         running--;
-        return { status: 'up', latencyMs: 1300, message: 'ok' };
+        spans.push({ start, end: performance.now() });
+        return { status: 'up', latencyMs: 350, message: 'ok' };
       },
     });
     scheduler.start();
-    await new Promise((r) => setTimeout(r, 3000));
+    while (spans.length < 3) await new Promise((r) => setTimeout(r, 20));
     expect(maxRunning).toBe(1);
-    expect(runs.length).toBe(2);
+    for (let i = 1; i < spans.length; i++) expect(spans[i]!.start).toBeGreaterThanOrEqual(spans[i - 1]!.end);
   });
 
   it('pause stops new runs; remove drops a job', async () => {
@@ -117,7 +122,7 @@ describe('scheduler', () => {
     scheduler.pause();
     await new Promise((r) => setTimeout(r, 1200));
     expect(count).toBe(1);
-    scheduler.remove('a');
+    await scheduler.remove('a');
     expect(scheduler.size).toBe(0);
   });
 });
