@@ -23,7 +23,22 @@ export async function createKaavan(options: KaavanOptions): Promise<KaavanRuntim
   const events = new EventHub();
   const health = new SelfHealth(now);
   health.subscribe((snapshot) => events.emit({ type: 'health', health: snapshot }));
-  const secrets = options.secrets ?? lazySecretStore();
+  const secretStore = options.secrets ?? lazySecretStore();
+  // Every secret value Kaavan reads is registered with the logger, which never writes it.
+  const secrets: SecretStore = {
+    ...secretStore,
+    get: async (name) => {
+      const value = await secretStore.get(name);
+      log.redactValues?.(value);
+      return value;
+    },
+    list: () => secretStore.list(),
+    set: (name, value) => {
+      log.redactValues?.(value);
+      return secretStore.set(name, value);
+    },
+    delete: (name) => secretStore.delete(name),
+  };
 
   // Validate the configuration before opening anything, so a bad file fails fast and cleanly.
   let engine: MonitorEngine | null = null;

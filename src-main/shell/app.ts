@@ -172,6 +172,7 @@ class Shell {
         mode: 'electron',
         channels: [this.desktopChannel()],
         secrets: createSecretStore(),
+        logger,
       });
     };
 

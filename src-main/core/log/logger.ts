@@ -8,6 +8,8 @@ export interface Logger {
   error(message: string, fields?: Record<string, unknown>): void;
   /** A logger that adds `fields` to every line. */
   child(fields: Record<string, unknown>): Logger;
+  /** Loggers that write somewhere lasting never write these values (secrets read from the keychain). */
+  redactValues?(...values: Array<string | null | undefined>): void;
 }
 
 function errorText(fields?: Record<string, unknown>): string {
