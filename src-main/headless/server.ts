@@ -250,7 +250,13 @@ export async function startHeadlessServer(options: HeadlessServerOptions): Promi
 
   server.on('connection', (socket: Duplex) => {
     if (connections.size >= limits.maxConnections) {
-      const oldestIdle = [...connections.values()].find((c) => c.active === 0);
+      let oldestIdle: Connection | undefined;
+      for (const candidate of connections.values()) {
+        if (candidate.active === 0) {
+          oldestIdle = candidate;
+          break;
+        }
+      }
       if (!oldestIdle) {
         // Every slot is serving a request or an event stream: refuse rather than exceed the cap.
         socket.destroy();
@@ -354,6 +360,8 @@ export async function startHeadlessServer(options: HeadlessServerOptions): Promi
   function dropClient(client: EventClient, why: string): void {
     if (!clients.has(client)) return;
     droppedEventClients++;
+    clients.delete(client);
+    client.unsubscribe();
     log(`dropped an event-stream client: ${why}`);
     client.ws.terminate();
   }

@@ -318,6 +318,46 @@ describe('connection limits', () => {
     }
   });
 
+  it('refuses a new connection rather than exceed the cap when every slot is busy, and limits event streams', async () => {
+    const small = await startHeadlessServer({ service: runtime.service, staticDir: null, limits: { maxConnections: 3, maxEventClients: 3 }, log: () => undefined });
+    const streams: WebSocket[] = [];
+    try {
+      for (let i = 0; i < 3; i++) {
+        const ws = new WebSocket(`ws://127.0.0.1:${small.port}/api/events?token=${small.token}`);
+        await new Promise((r, j) => {
+          ws.on('open', r);
+          ws.on('error', j);
+        });
+        streams.push(ws);
+      }
+      const late = await openSocket(small.port);
+      await closed(late);
+      expect(small.stats().connections).toBe(3);
+      expect(streams.every((ws) => ws.readyState === WebSocket.OPEN)).toBe(true);
+    } finally {
+      for (const ws of streams) ws.terminate();
+      await small.close();
+    }
+
+    const few = await startHeadlessServer({ service: runtime.service, staticDir: null, limits: { maxEventClients: 1 }, log: () => undefined });
+    try {
+      const first = new WebSocket(`ws://127.0.0.1:${few.port}/api/events?token=${few.token}`);
+      await new Promise((r, j) => {
+        first.on('open', r);
+        first.on('error', j);
+      });
+      const second = new WebSocket(`ws://127.0.0.1:${few.port}/api/events?token=${few.token}`);
+      const refusal = await new Promise<string>((resolve) => {
+        second.on('unexpected-response', (_req, res) => resolve(String(res.statusCode)));
+        second.on('error', (e) => resolve(e.message));
+      });
+      expect(refusal).toBe('503');
+      first.terminate();
+    } finally {
+      await few.close();
+    }
+  });
+
   it('never closes a connection whose request is still being answered', async () => {
     // A slow answer (a check probed on request) outlives the idle limit and still arrives.
     const upstream = createHttpServer((_q, r) => setTimeout(() => r.end('ok'), 800));
@@ -373,6 +413,36 @@ describe('event stream backpressure', () => {
     const socket = (ws as unknown as { _socket: Socket })._socket;
     return { ws, socket, messages };
   }
+
+  it('drops a client at once when its unread events pass the hard limit', { timeout: 60_000 }, async () => {
+    const hard = 512 * 1024;
+    const tight = await startHeadlessServer({
+      service: bulk.service,
+      staticDir: null,
+      // A soft limit above the hard one: only the hard limit can act here.
+      limits: { eventSoftBytes: 64 * 1024 * 1024, eventHardBytes: hard, eventStaleLimitMs: 60_000 },
+      log: () => undefined,
+    });
+    try {
+      const frozen = await openEvents(tight);
+      frozen.socket.pause();
+      let paused = false;
+      let emitted = 0;
+      while (tight.stats().droppedEventClients === 0) {
+        paused = !paused;
+        await bulk.service.setPaused({ paused });
+        emitted++;
+        expect(emitted).toBeLessThan(3000);
+      }
+      expect(tight.stats().eventClients).toEqual([]);
+      const disconnected = new Promise<void>((r) => frozen.ws.on('close', () => r()));
+      frozen.socket.resume();
+      await disconnected;
+    } finally {
+      await tight.close();
+      await bulk.service.setPaused({ paused: false });
+    }
+  });
 
   it('a client that stops reading is coalesced, then given one fresh snapshot; one that never reads is dropped', { timeout: 60_000 }, async () => {
     const soft = 256 * 1024;
