@@ -221,11 +221,11 @@ export async function startHeadlessServer(options: HeadlessServerOptions): Promi
       });
     },
   );
-  // Node's own cap is the backstop; below it, the eviction in onConnection keeps room for new clients.
+  // Node's own cap is the backstop; below it, the eviction on 'connection' keeps room for new clients.
   server.maxConnections = limits.maxConnections + 16;
 
   // ---- connections: cap, idle timeout, eviction ----
-  // Insertion order = age: the first idle entry is the oldest idle connection.
+  // Ordered by when each connection last became idle: the first idle entry has idled longest.
   const connections = new Map<Duplex, Connection>();
 
   function closeConnection(connection: Connection): void {
@@ -240,6 +240,8 @@ export async function startHeadlessServer(options: HeadlessServerOptions): Promi
     if (connection.idleTimer) clearTimeout(connection.idleTimer);
     connection.idleTimer = null;
     if (connection.active > 0 || !connections.has(connection.socket)) return;
+    connections.delete(connection.socket);
+    connections.set(connection.socket, connection);
     // Node's headersTimeout does not cover a connection that never sends a byte: this does.
     connection.idleTimer = setTimeout(() => {
       closedIdleConnections++;
