@@ -1,10 +1,11 @@
-// The shell of the dashboard: navigation, connection banner, the routed screen, toasts.
+// The shell of the dashboard: navigation, connection and self-health banners, the routed screen, toasts.
 import { useEffect, useRef } from 'react';
 import { useApp } from './state/store';
 import { useRoute, type Route } from './lib/router';
 import { Icon, type IconName } from './components/icons';
 import { LEVEL_META } from './components/status';
 import { ConnectionBanner } from './components/ConnectionBanner';
+import { HealthBanner } from './components/HealthBanner';
 import { Toasts } from './components/Toasts';
 import { ThemeToggle } from './components/ThemeToggle';
 import { DashboardScreen } from './screens/Dashboard';
@@ -104,6 +105,7 @@ export function App() {
       </aside>
       <div className="main-column">
         <ConnectionBanner />
+        <HealthBanner />
         <main id="main" ref={mainRef} tabIndex={-1} className="main" data-stale={stale || undefined} aria-busy={stale || undefined}>
           {fatal ? <FatalScreen message={fatal} /> : !overview || !info ? <LoadingScreen /> : <Screen route={route} />}
         </main>

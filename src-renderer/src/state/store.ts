@@ -1,9 +1,11 @@
-// App-wide state (zustand): the client, the live overview fed by the event stream, the connection
-// state, toasts, and revision counters that tell screens to refetch when something changed.
+// App-wide state (zustand): the client, the live overview fed by the event stream (full snapshots
+// and per-check deltas merged by id), Kaavan's own health, the connection state, toasts, and
+// revision counters that tell screens to refetch when something changed.
 import { create } from 'zustand';
-import type { Overview } from '../../../src-main/core/model';
+import type { CheckView, KaavanHealth, Overview, OverviewSummary } from '../../../src-main/core/model';
 import type { KaavanEvent, ServiceInfo } from '../../../src-main/core/api/service';
 import { errorMessage, type ConnectionState, type KaavanClient } from '../client/client';
+import { mergeCheckDeltas } from './overview-merge';
 
 export type ThemeChoice = 'system' | 'light' | 'dark';
 
@@ -22,6 +24,8 @@ interface AppState {
   fatal: string | null;
   info: ServiceInfo | null;
   overview: Overview | null;
+  /** Kaavan's own problems (store, descriptors, delivery), never a watched server's; null until known. */
+  health: KaavanHealth | null;
   connection: ConnectionState;
   /** Bumped on alert events, so alert screens refetch. */
   alertsRevision: number;
@@ -37,7 +41,11 @@ interface AppActions {
   start(client: KaavanClient): Promise<void>;
   fail(message: string): void;
   setOverview(overview: Overview): void;
+  /** Merges a checks.changed delta; fetches a fresh snapshot when it cannot be merged. */
+  applyCheckDeltas(checks: CheckView[], summary: OverviewSummary): void;
   refreshOverview(): Promise<void>;
+  setHealth(health: KaavanHealth): void;
+  refreshHealth(): Promise<void>;
   toast(toast: Omit<Toast, 'id'>): void;
   dismissToast(id: number): void;
   setTheme(theme: ThemeChoice): void;
@@ -74,11 +82,17 @@ export function applyTheme(theme: ThemeChoice): void {
 
 let toastSeq = 0;
 
+/** Deltas that arrived before the first snapshot; replayed onto it (older ones are ignored by the merge). */
+const MAX_EARLY_DELTAS = 50;
+let earlyDeltas: Array<{ checks: CheckView[]; summary: OverviewSummary }> = [];
+let overviewRefresh: Promise<void> | null = null;
+
 export const useApp = create<AppState & AppActions>()((set, get) => ({
   client: null,
   fatal: null,
   info: null,
   overview: null,
+  health: null,
   connection: { status: 'connecting' },
   alertsRevision: 0,
   configRevision: 0,
@@ -94,16 +108,20 @@ export const useApp = create<AppState & AppActions>()((set, get) => ({
       // Events were missed while the stream was down: fetch the current picture again.
       if (connection.status === 'open' && wasDown) {
         void get().refreshOverview();
+        void get().refreshHealth();
         set((s) => ({ alertsRevision: s.alertsRevision + 1, configRevision: s.configRevision + 1, auditRevision: s.auditRevision + 1 }));
       }
     });
     client.subscribe((event) => handleEvent(event));
     try {
       const [info, overview] = await Promise.all([client.info(), client.overview()]);
-      set({ info, overview, fatal: null });
+      set({ info, fatal: null });
+      get().setOverview(overview);
     } catch (error) {
       set({ fatal: errorMessage(error) });
     }
+    // Health is a banner, not a reason to refuse to start.
+    void get().refreshHealth();
   },
 
   fail(message) {
@@ -113,16 +131,59 @@ export const useApp = create<AppState & AppActions>()((set, get) => ({
   setOverview(overview) {
     const current = get().overview;
     if (current && current.generatedAt > overview.generatedAt) return;
-    set({ overview });
+    let next = overview;
+    const early = earlyDeltas;
+    earlyDeltas = [];
+    for (const delta of early) {
+      const result = mergeCheckDeltas(next, delta.checks, delta.summary);
+      if (result.kind === 'merged') next = result.overview;
+    }
+    set({ overview: next });
   },
 
-  async refreshOverview() {
+  applyCheckDeltas(checks, summary) {
+    const current = get().overview;
+    if (!current) {
+      earlyDeltas = [...earlyDeltas.slice(-(MAX_EARLY_DELTAS - 1)), { checks, summary }];
+      return;
+    }
+    const result = mergeCheckDeltas(current, checks, summary);
+    if (result.kind === 'merged') {
+      if (result.overview !== current) set({ overview: result.overview });
+    } else {
+      void get().refreshOverview();
+    }
+  },
+
+  refreshOverview() {
+    const client = get().client;
+    if (!client) return Promise.resolve();
+    // A burst of deltas that cannot be merged asks for one snapshot, not one each.
+    overviewRefresh ??= client
+      .overview()
+      .then((overview) => get().setOverview(overview))
+      .catch(() => {
+        // The banner already says the connection is down.
+      })
+      .finally(() => {
+        overviewRefresh = null;
+      });
+    return overviewRefresh;
+  },
+
+  setHealth(health) {
+    const current = get().health;
+    if (current && current.generatedAt > health.generatedAt) return;
+    set({ health });
+  },
+
+  async refreshHealth() {
     const client = get().client;
     if (!client) return;
     try {
-      get().setOverview(await client.overview());
+      get().setHealth(await client.health());
     } catch {
-      // The banner already says the connection is down.
+      // An older server without the method, or the connection is down: no banner either way.
     }
   },
 
@@ -148,10 +209,16 @@ export const useApp = create<AppState & AppActions>()((set, get) => ({
 }));
 
 function handleEvent(event: KaavanEvent): void {
-  const { setOverview, toast } = useApp.getState();
+  const { setOverview, applyCheckDeltas, setHealth, toast } = useApp.getState();
   switch (event.type) {
     case 'overview':
       setOverview(event.overview);
+      return;
+    case 'checks.changed':
+      applyCheckDeltas(event.checks, event.summary);
+      return;
+    case 'health':
+      setHealth(event.health);
       return;
     case 'config.changed':
       useApp.setState((s) => ({ configRevision: s.configRevision + 1, auditRevision: s.auditRevision + 1 }));
