@@ -86,7 +86,7 @@ function numberOrText(text: string): number | string {
 }
 
 const KIND_KEYS: Record<string, string[]> = {
-  http: ['url', 'method', 'headers', 'body', 'followRedirects', 'maxRedirects', 'ignoreTls', 'maxBodySize'],
+  http: ['url', 'method', 'headers', 'body', 'followRedirects', 'maxRedirects', 'ignoreTls', 'maxBodySize', 'auth'],
   tcp: ['host', 'port'],
 };
 const HTTP_EXPECT_KEYS = ['status', 'keyword', 'keywordAbsent', 'maxLatency'];
