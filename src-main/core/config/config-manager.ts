@@ -10,8 +10,10 @@ import { ConfigChangedOnDiskError } from './file-config-store.js';
 import { KaavanError, type FieldIssue } from '../api/errors.js';
 
 export interface ConfigManagerOptions {
-  /** A reload found the file invalid: the running configuration is kept. */
+  /** A watched file changed and is now invalid: the running configuration is kept. */
   onInvalid?: (issues: FieldIssue[]) => void;
+  /** A watched file changed and its valid document was applied (after onChange). */
+  onReloaded?: (config: KaavanConfig) => void;
   /** Quiet time after the last file event before reading (editors write in several steps). */
   watchDebounceMs?: number;
 }
@@ -75,8 +77,8 @@ export class ConfigManager {
   }
 
   /**
-   * Reads the file again (SIGHUP, a file event): a valid document is applied (onChange when it
-   * differs); an invalid one is reported through onInvalid and the running config kept.
+   * Reads the file again (SIGHUP): a valid document is applied (onChange when it differs); an
+   * invalid one is returned with its issues (the caller reports it) and the running config kept.
    */
   reload(): Promise<ReloadResult> {
     return this.enqueue(() => this.reloadNow());
@@ -93,7 +95,9 @@ export class ConfigManager {
         void this.enqueue(async () => {
           // Our own saves wake the watcher too: only a real change is read.
           if (this.store.changedSinceRead && !(await this.store.changedSinceRead())) return;
-          await this.reloadNow();
+          const result = await this.reloadNow();
+          if (!result.ok) this.options.onInvalid?.(result.issues);
+          else if (result.changed) this.options.onReloaded?.(this.doc);
         });
       }, delay);
     });
@@ -115,17 +119,12 @@ export class ConfigManager {
     try {
       raw = await this.store.load();
     } catch (error) {
-      const issues = issuesOf(error);
-      this.options.onInvalid?.(issues);
-      return { ok: false, issues };
+      return { ok: false, issues: issuesOf(error) };
     }
     if (raw === null && forEdit) return { ok: true, changed: false };
     const missing: FieldIssue[] = [{ path: '(file)', message: `${this.store.location} is missing or empty; keeping the running configuration` }];
     const result = raw === null ? { ok: false as const, issues: missing } : validateConfig(raw);
-    if (!result.ok) {
-      this.options.onInvalid?.(result.issues);
-      return { ok: false, issues: result.issues };
-    }
+    if (!result.ok) return { ok: false, issues: result.issues };
     if (sameDocument(result.value, this.doc)) return { ok: true, changed: false };
     this.publish(result.value);
     return { ok: true, changed: true };
