@@ -36,6 +36,8 @@ export function lineText(text: string, line: number): string {
 /** Parses JSON text; a syntax error or duplicate key becomes an issue naming where it is. */
 export function parseJsonText(text: string): { ok: true; value: unknown } | { ok: false; issues: FieldIssue[] } {
   const duplicates: FieldIssue[] = [];
+  // A byte-order mark (some Windows editors write one) is not part of the JSON.
+  if (text.startsWith('\ufeff')) text = text.slice(1);
   let i = 0;
   const ws = () => {
     while (i < text.length && (text[i] === ' ' || text[i] === '\t' || text[i] === '\n' || text[i] === '\r')) i++;

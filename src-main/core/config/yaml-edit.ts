@@ -150,7 +150,9 @@ export function renderEdited(doc: Document, source: string | null, unchanged: Se
   }
   const padded = source === null ? 0 : (source.match(/[[{] [^\s\]}]/g) ?? []).length;
   const tight = source === null ? 0 : (source.match(/[[{][^\s\]}]/g) ?? []).length;
-  let text = doc.toString({ lineWidth: 0, flowCollectionPadding: padded >= tight });
+  // Lists written flush with their key ("key:\n- a") stay so, rather than all being re-indented.
+  const indentSeq = source === null || !/^( *)[^\s#-][^\n]*:[ \t]*(#[^\n]*)?\r?\n\1- /m.test(source);
+  let text = doc.toString({ lineWidth: 0, flowCollectionPadding: padded >= tight, indentSeq });
   if (kept.size) {
     text = text.replace(new RegExp(`kaavankeep${salt}x(\\d+)`, 'g'), (token) => kept.get(token)?.text ?? token);
     // Put the real nodes back: the document stays the one that was edited.

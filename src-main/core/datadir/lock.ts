@@ -3,7 +3,8 @@
 // it is created atomically complete (written to a temp file, then hard-linked into place, which
 // fails when the name exists), so a reader never sees a half-written lock. A lock whose process is
 // gone (kill -9, power loss) is stale and taken over.
-import { link, mkdir, open, readFile, rm, stat, unlink } from 'node:fs/promises';
+import { constants } from 'node:fs';
+import { access, link, mkdir, open, readFile, rm, stat, unlink } from 'node:fs/promises';
 import { hostname, uptime } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
@@ -36,8 +37,13 @@ const GUARD_STALE_MS = 10_000;
 const BOOT_TOLERANCE_MS = 60_000;
 
 export async function acquireDataDirLock(dataDir: string, owner: { mode: DataDirOwnerMode; pid?: number }): Promise<DataDirLock> {
-  await mkdir(dataDir, { recursive: true, mode: 0o700 });
   const file = join(dataDir, LOCK_FILE);
+  try {
+    await mkdir(dataDir, { recursive: true, mode: 0o700 });
+    await access(dataDir, constants.W_OK);
+  } catch (error) {
+    throw unusableFolder(dataDir, error);
+  }
   const info: DataDirLockInfo = {
     pid: owner.pid ?? process.pid,
     mode: owner.mode,
@@ -70,6 +76,19 @@ export function describeHolder(holder: DataDirLockInfo, now = new Date()): strin
   const when = Number.isNaN(since.getTime()) ? 'an unknown time' : sameDay ? hhmm : `${since.toISOString().slice(0, 10)} ${hhmm}`;
   const where = holder.host === hostname() ? '' : ` on ${holder.host}`;
   return `${who} (pid ${holder.pid}${where}, since ${when})`;
+}
+
+function unusableFolder(dataDir: string, error: unknown): KaavanError {
+  const code = (error as NodeJS.ErrnoException).code;
+  const why =
+    code === 'EEXIST' || code === 'ENOTDIR'
+      ? 'it is a file, not a folder'
+      : code === 'EACCES' || code === 'EPERM'
+        ? 'permission denied'
+        : code === 'EROFS'
+          ? 'it is on a read-only disk'
+          : (error as Error).message;
+  return new KaavanError('unavailable', `cannot use the data folder ${dataDir}: ${why}; pass --data DIR to use another`);
 }
 
 function inUseError(dataDir: string, holder: DataDirLockInfo): KaavanError {

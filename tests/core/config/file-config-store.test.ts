@@ -86,6 +86,13 @@ targets:
     );
   });
 
+  it('keep lists written flush with their key as they are', async () => {
+    const path = file('config.yaml', 'version: 1\ntargets:\n- name: a\n  checks:\n  - {name: p, kind: tcp, host: h, port: 1}\n');
+    const { m } = await manager(path);
+    await m.update((c) => void c.targets!.push({ name: 'b' }));
+    expect(readFileSync(path, 'utf8')).toBe('version: 1\ntargets:\n- name: a\n  checks:\n  - {name: p, kind: tcp, host: h, port: 1}\n- name: b\n');
+  });
+
   it('keep the comments of the other entries when one is removed from the middle', async () => {
     const path = file('config.yaml', COMMENTED.replace('  # the shop\n', '  # first\n  - name: a\n  # the shop\n'));
     const { m } = await manager(path);

@@ -123,6 +123,7 @@ describe('YAML and JSON text', () => {
     );
     expect(parse('{"version": 1,', 'k.json').issues?.[0]?.message).toMatch(/^invalid JSON at line 1, column 15: the file ends early/);
     expect(parse('{"version": 1, "targets": []}', 'k.json')).toEqual({ value: { version: 1, targets: [] } });
+    expect(parse('\ufeff{"version": 1}', 'k.json')).toEqual({ value: { version: 1 } });
   });
 
   it('keeps YAML warnings off stderr', () => {

@@ -82,6 +82,15 @@ describe('acquireDataDirLock', () => {
     expect(lockFile.pid).toBe(winners[0]!.child.pid);
   }, 30_000);
 
+  it('says when the data folder is a file', async () => {
+    const path = join(root, `file-${n++}`);
+    writeFileSync(path, '');
+    await expect(acquireDataDirLock(path, { mode: 'serve' })).rejects.toMatchObject({
+      code: 'unavailable',
+      message: `cannot use the data folder ${path}: it is a file, not a folder; pass --data DIR to use another`,
+    });
+  });
+
   it('treats an unreadable lock file as stale, and never removes a lock that is no longer its own', async () => {
     const dir = freshDir();
     const first = await acquireDataDirLock(dir, { mode: 'serve' });
