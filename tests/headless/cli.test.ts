@@ -320,8 +320,13 @@ describe('kaavan serve and its config file', () => {
       const r = await new Promise<{ code: number | null; stderr: string }>((res) => {
         const child = spawnChild(process.execPath, [BIN, 'serve', '--config', file, '--data', data], { stdio: ['ignore', 'pipe', 'pipe'] });
         let err = '';
+        // Without the lock the second one would run on: stop it, and the assertions below fail.
+        const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
         child.stderr!.on('data', (c) => (err += c));
-        child.on('exit', (code) => res({ code, stderr: err }));
+        child.on('exit', (code) => {
+          clearTimeout(timer);
+          res({ code, stderr: err });
+        });
       });
       expect(r.code).toBe(1);
       expect(r.stderr).toMatch(new RegExp(`^kaavan: the data folder .*lock-data is in use by kaavan serve \\(pid ${first.child.pid}, since \\d\\d:\\d\\d\\); stop it or pass --data DIR\n$`));
