@@ -135,7 +135,8 @@ export function renderEdited(doc: Document, source: string | null, unchanged: Se
   if (source !== null) {
     visit(doc, {
       Collection(_key, node) {
-        if (!node.flow || !unchanged.has(node) || !node.range) return undefined;
+        // An anchor or tag sits outside the node's range: such nodes are left to the renderer.
+        if (!node.flow || !unchanged.has(node) || !node.range || node.anchor || node.tag) return undefined;
         const text = source.slice(node.range[0], node.range[1]);
         if (text.includes('\n') || !/^[[{][\s\S]*[\]}]$/.test(text)) return undefined;
         const token = `kaavankeep${salt}x${kept.size}`;

@@ -86,6 +86,13 @@ targets:
     );
   });
 
+  it('keep anchors and the aliases that use them', async () => {
+    const path = file('config.yaml', 'version: 1\ntargets:\n  - name: a\n    tags: &common [prod, eu]\n  - name: b\n    tags: *common\n');
+    const { m } = await manager(path);
+    await m.update((c) => void c.targets!.push({ name: 'c' }));
+    expect(readFileSync(path, 'utf8')).toBe('version: 1\ntargets:\n  - name: a\n    tags: &common [prod, eu]\n  - name: b\n    tags: *common\n  - name: c\n');
+  });
+
   it('keep lists written flush with their key as they are', async () => {
     const path = file('config.yaml', 'version: 1\ntargets:\n- name: a\n  checks:\n  - {name: p, kind: tcp, host: h, port: 1}\n');
     const { m } = await manager(path);
