@@ -5,6 +5,7 @@ import type { AlertChannel } from './alerts/channel.js';
 import type { KaavanService } from './api/service.js';
 import type { SecretStore } from './secrets/secrets.js';
 import type { Logger } from './log/logger.js';
+import type { ReloadResult } from './config/config-manager.js';
 
 export interface KaavanOptions {
   configStore: ConfigStore;
@@ -26,8 +27,8 @@ export interface KaavanRuntime {
   service: KaavanService;
   /** Starts the scheduler (unless the config says paused). */
   start(): Promise<void>;
-  /** Re-reads the configuration (SIGHUP, a changed file) and applies it; rejects when it is invalid. */
-  reloadConfig(): Promise<unknown>;
+  /** Reads the config file again (SIGHUP): a valid document is applied, an invalid one reported and the running one kept. */
+  reloadConfig(): Promise<ReloadResult>;
   /** Stops probes, waits for deliveries in flight, closes the store. Safe to call twice. */
   stop(): Promise<void>;
 }

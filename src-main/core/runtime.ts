@@ -11,6 +11,7 @@ import { SelfHealth } from './health/self-health.js';
 import { createProbeRunner } from './engine/probe-runner.js';
 import { consoleLogger } from './log/logger.js';
 import { humanDuration } from './config/duration.js';
+import { acquireDataDirLock } from './datadir/lock.js';
 
 /** How often Kaavan looks at its own delivery backlog. */
 const BACKLOG_CHECK_MS = 30_000;
@@ -42,13 +43,35 @@ export async function createKaavan(options: KaavanOptions): Promise<KaavanRuntim
 
   // Validate the configuration before opening anything, so a bad file fails fast and cleanly.
   let engine: MonitorEngine | null = null;
-  const config = new ConfigManager(options.configStore, async (doc) => {
-    await engine?.reconcile(doc, 'change');
-    events.emit({ type: 'config.changed' });
-  });
-  const initial = await config.load();
-
-  const store = Store.open(join(options.dataDir, 'kaavan.db'));
+  const location = options.configStore.location;
+  const config = new ConfigManager(
+    options.configStore,
+    async (doc) => {
+      await engine?.reconcile(doc, 'change');
+      health.clear('config-invalid');
+      events.emit({ type: 'config.changed' });
+    },
+    {
+      onInvalid: (issues) => {
+        const first = issues[0];
+        const detail = first ? `${first.path}: ${first.message}${issues.length > 1 ? ` (and ${issues.length - 1} more)` : ''}` : 'unreadable';
+        health.raise('config-invalid', `${location} was edited and is not valid (${detail}); Kaavan keeps running the previous configuration`);
+        log.warn(`${location} is invalid; keeping the running configuration`, { issues: issues.map((i) => `${i.path}: ${i.message}`).join('; ') });
+      },
+      onReloaded: () => log.info(`applied the edited ${location}`),
+    },
+  );
+  // One engine per data folder: a second app or serve on it is refused, naming the holder.
+  const lock = await acquireDataDirLock(options.dataDir, { mode: options.mode === 'headless' ? 'serve' : 'app' });
+  let initial;
+  let store: Store;
+  try {
+    initial = await config.load();
+    store = Store.open(join(options.dataDir, 'kaavan.db'));
+  } catch (error) {
+    await lock.release();
+    throw error;
+  }
   const notifier = new Notifier({
     outbox: store.outbox,
     channels: options.channels ?? [],
@@ -87,6 +110,7 @@ export async function createKaavan(options: KaavanOptions): Promise<KaavanRuntim
     await engine.reconcile(initial, 'start');
   } catch (error) {
     store.close();
+    await lock.release();
     throw error;
   }
 
@@ -125,22 +149,26 @@ export async function createKaavan(options: KaavanOptions): Promise<KaavanRuntim
       checkBacklog();
       backlogTimer = setInterval(checkBacklog, BACKLOG_CHECK_MS);
       backlogTimer.unref?.();
+      config.startWatching();
     },
     async reloadConfig() {
-      const before = config.current;
-      const next = await config.load();
-      if (next !== before) await engine!.reconcile(next, 'change');
-      events.emit({ type: 'config.changed' });
-      return next;
+      const result = await config.reload();
+      if (!result.ok) {
+        const first = result.issues[0];
+        health.raise('config-invalid', `${location} is not valid (${first ? `${first.path}: ${first.message}` : 'unreadable'}); Kaavan keeps running the previous configuration`);
+      }
+      return result;
     },
     async stop() {
       if (stopped) return;
       stopped = true;
       if (backlogTimer) clearInterval(backlogTimer);
+      config.stopWatching();
       // Order matters: no new probes, then wait for deliveries in flight, then close the store.
       await engine!.stop();
       await notifier.stop();
       store.close();
+      await lock.release();
     },
   };
 }

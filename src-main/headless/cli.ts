@@ -1,7 +1,7 @@
 // The `kaavan` command line (DESIGN §4). `bin/kaavan.js` calls main() on the built bundle.
 import { parseArgs } from 'node:util';
-import { existsSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { existsSync, statSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { FileConfigStore } from '../core/config/file-config-store.js';
 import { assertValidConfig, emptyConfig } from '../core/config/validate.js';
 import { resolveChecks } from '../core/config/resolve.js';
@@ -9,8 +9,12 @@ import { createProbeRunner } from '../core/engine/probe-runner.js';
 import { KaavanError } from '../core/api/errors.js';
 import { createKaavan } from '../core/kaavan.js';
 import { ConsoleChannel } from '../core/alerts/channels/console.js';
+import { createFileLogger } from '../core/log/file-logger.js';
+import { installProcessGuards } from '../core/log/process-guards.js';
 import { createSecretStore } from '../core/secrets/secrets.js';
 import { KAAVAN_VERSION } from '../core/api/kaavan-service.js';
+import { nearest } from '../core/config/messages.js';
+import type { FieldIssue } from '../core/api/errors.js';
 import type { KaavanConfig } from '../core/config/schema.js';
 import type { ProbeStatus } from '../core/model.js';
 import { startHeadlessServer } from './server.js';
@@ -25,7 +29,8 @@ Usage: kaavan <command> [options]
 Commands:
   config validate            check the configuration; exit 3 listing each error by field path
   check --once               run every enabled check once; exit 0 all up, 1 some degraded, 2 some down
-  serve [--port N]           run the engines and the dashboard on 127.0.0.1 (prints the URL with its token)
+  serve [--port N]           run the engines and the dashboard on 127.0.0.1 (prints the URL with its token);
+                             hand edits of the config file apply live, SIGHUP reloads it
   secret set NAME            store a secret in the OS keychain (value read from stdin)
   secret delete NAME         remove a secret from the keychain
   secret list                list secret names and where each comes from (never values)
@@ -47,7 +52,22 @@ export interface CliIo {
   staticDir?: string | null;
   /** Resolves when the process is asked to stop (serve waits on it). */
   waitForStop?: () => Promise<void>;
+  /** false: do not install process-wide error handlers (in-process tests). */
+  installGuards?: boolean;
+  /** Calls `reload` when the process is asked to reload its configuration (SIGHUP); returns an uninstaller. */
+  onReloadSignal?: (reload: () => void) => () => void;
 }
+
+const COMMANDS = ['config', 'check', 'serve', 'secret'] as const;
+const OPTIONS = {
+  config: { type: 'string' },
+  data: { type: 'string' },
+  json: { type: 'boolean' },
+  once: { type: 'boolean' },
+  port: { type: 'string' },
+  help: { type: 'boolean', short: 'h' },
+  version: { type: 'boolean', short: 'v' },
+} as const;
 
 class UsageError extends Error {}
 
@@ -68,7 +88,28 @@ function defaultIo(): CliIo {
         process.once('SIGINT', () => r());
         process.once('SIGTERM', () => r());
       }),
+    // A listener replaces Node's default for SIGHUP (exit): the server keeps running.
+    onReloadSignal: (reload) => {
+      const listener = () => reload();
+      process.on('SIGHUP', listener);
+      return () => void process.off('SIGHUP', listener);
+    },
   };
+}
+
+/** parseArgs' errors in a person's words, with the nearest option for a typo. */
+function argsError(error: Error & { code?: string }): string {
+  const unknown = /Unknown option '([^']+)'/.exec(error.message);
+  if (unknown) {
+    const given = unknown[1]!;
+    const guess = given.startsWith('--') ? nearest(given.slice(2), Object.keys(OPTIONS)) : null;
+    return `unknown option ${given}${guess ? `; did you mean --${guess}?` : '; run "kaavan --help" for the options'}`;
+  }
+  const missing = /Option '(-\w, )?(--[\w-]+)[^']*' argument (?:missing|is ambiguous)/.exec(error.message);
+  if (missing) return `${missing[2]} needs a value (e.g. ${missing[2]} ${missing[2] === '--port' ? '8080' : missing[2] === '--data' ? 'DIR' : 'FILE'})`;
+  const notValue = /Option '(-\w, )?(--[\w-]+)[^']*' does not take an argument/.exec(error.message);
+  if (notValue) return `${notValue[2]} takes no value`;
+  return error.message.split('. ')[0]!;
 }
 
 export async function main(argv: string[], partialIo: Partial<CliIo> = {}): Promise<number> {
@@ -78,15 +119,7 @@ export async function main(argv: string[], partialIo: Partial<CliIo> = {}): Prom
       args: argv,
       allowPositionals: true,
       strict: true,
-      options: {
-        config: { type: 'string' },
-        data: { type: 'string' },
-        json: { type: 'boolean' },
-        once: { type: 'boolean' },
-        port: { type: 'string' },
-        help: { type: 'boolean', short: 'h' },
-        version: { type: 'boolean', short: 'v' },
-      },
+      options: OPTIONS,
     });
     const json = values.json ?? false;
     if (values.version) {
@@ -101,6 +134,11 @@ export async function main(argv: string[], partialIo: Partial<CliIo> = {}): Prom
     const configFile = resolve(values.config ?? defaultConfigFile(dataDir, io.env));
     const ctx = { io, json, dataDir, configFile };
     const [command, sub, ...rest] = positionals;
+    if (command === 'config' || command === 'check' || command === 'serve') {
+      const given = values.config !== undefined ? '--config' : io.env.KAAVAN_CONFIG ? '$KAAVAN_CONFIG' : null;
+      if (isFolder(configFile))
+        throw new UsageError(`${given ? `${given} points to a folder` : `the configuration path is a folder`} (${configFile}); give the path of a YAML or JSON file`);
+    }
 
     switch (command) {
       case 'config':
@@ -116,12 +154,18 @@ export async function main(argv: string[], partialIo: Partial<CliIo> = {}): Prom
       }
       case 'secret':
         return await secretCommand(ctx, sub, rest);
-      default:
-        throw new UsageError(`unknown command "${command}"; run "kaavan --help"`);
+      default: {
+        const guess = nearest(command ?? '', COMMANDS);
+        throw new UsageError(`unknown command "${command}"; ${guess ? `did you mean "${guess}"?` : 'run "kaavan --help"'}`);
+      }
     }
   } catch (error) {
-    if (error instanceof UsageError || (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
-      io.stderr(`kaavan: ${(error as Error).message}\n`);
+    if (error instanceof UsageError) {
+      io.stderr(`kaavan: ${error.message}\n`);
+      return EXIT.usage;
+    }
+    if ((error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
+      io.stderr(`kaavan: ${argsError(error as Error)}\n`);
       return EXIT.usage;
     }
     if (error instanceof KaavanError && error.code === 'invalid_input' && error.issues) {
@@ -140,9 +184,22 @@ interface Ctx {
   configFile: string;
 }
 
+function isFolder(path: string): boolean {
+  try {
+    return statSync(path).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
 async function loadConfig(ctx: Ctx, mustExist: boolean): Promise<KaavanConfig> {
-  const raw = await new FileConfigStore(ctx.configFile).load();
+  const store = new FileConfigStore(ctx.configFile);
+  const raw = await store.load();
   if (raw === null) {
+    if (store.readState === 'empty') {
+      const issue: FieldIssue = { path: '(file)', message: 'the file is empty; a configuration starts with "version: 1"' };
+      throw new KaavanError('invalid_input', `${ctx.configFile} is empty`, [issue]);
+    }
     if (mustExist) throw new KaavanError('not_found', `no configuration at ${ctx.configFile} (pass --config FILE)`);
     return emptyConfig();
   }
@@ -212,19 +269,35 @@ function formatTable(rows: OnceRow[]): string {
 }
 
 async function serve(ctx: Ctx, port: number): Promise<number> {
-  const runtime = await createKaavan({
-    configStore: new FileConfigStore(ctx.configFile),
-    dataDir: ctx.dataDir,
-    mode: 'headless',
-    channels: [new ConsoleChannel((line) => ctx.io.stderr(`${line}\n`))],
-  });
+  // The log file in the data folder; warnings, errors and what a person at the terminal wants to
+  // know (a reload applied) are echoed to stderr as well.
+  const logger = createFileLogger({ dir: join(ctx.dataDir, 'logs'), echoLevel: 'info' });
+  // Rejections and one connection's network errors are logged and serve keeps watching; any other
+  // uncaught exception is logged and ends the process (policy in core/log/process-guards.ts).
+  const uninstallGuards = ctx.io.installGuards === false ? () => undefined : installProcessGuards(logger);
+  let runtime;
+  try {
+    runtime = await createKaavan({
+      configStore: new FileConfigStore(ctx.configFile),
+      dataDir: ctx.dataDir,
+      mode: 'headless',
+      channels: [new ConsoleChannel((line) => ctx.io.stderr(`${line}\n`))],
+      logger,
+    });
+  } catch (error) {
+    uninstallGuards();
+    logger.close();
+    throw error;
+  }
   const staticDir = ctx.io.staticDir && existsSync(resolve(ctx.io.staticDir, 'index.html')) ? ctx.io.staticDir : null;
   let server;
   try {
     server = await startHeadlessServer({ service: runtime.service, port, staticDir, token: ctx.io.env.KAAVAN_TOKEN || undefined });
   } catch (error) {
     await runtime.stop();
-    throw error;
+    uninstallGuards();
+    logger.close();
+    throw listenError(error, port);
   }
   await runtime.start();
   const overview = await runtime.service.overview();
@@ -240,10 +313,42 @@ async function serve(ctx: Ctx, port: number): Promise<number> {
         'Press Ctrl+C to stop.\n',
     );
   }
+  const stopReloading = ctx.io.onReloadSignal?.(() => void reloadOnSignal(ctx, runtime));
   await (ctx.io.waitForStop?.() ?? new Promise<void>(() => undefined));
+  stopReloading?.();
   await server.close();
   await runtime.stop();
+  uninstallGuards();
+  logger.close();
   return EXIT.ok;
+}
+
+/** Listening failed: the usual causes in words (the port is taken, or privileged). */
+function listenError(error: unknown, port: number): unknown {
+  const code = (error as NodeJS.ErrnoException).code;
+  if (code === 'EADDRINUSE') return new Error(`port ${port} is already in use; pick another with --port or omit it`);
+  if (code === 'EACCES') return new Error(`port ${port} needs administrator rights; pick one above 1023 with --port or omit it`);
+  return error;
+}
+
+/** SIGHUP: read the config file again; one line says what happened, the server keeps running. */
+async function reloadOnSignal(ctx: Ctx, runtime: object): Promise<void> {
+  const reload = (runtime as { reloadConfig?: () => Promise<unknown> }).reloadConfig;
+  if (!reload) {
+    ctx.io.stderr('kaavan: SIGHUP: this version cannot reload the configuration; restart kaavan serve to apply changes\n');
+    return;
+  }
+  try {
+    const result = (await reload.call(runtime)) as { ok?: boolean; changed?: boolean; issues?: FieldIssue[] } | undefined;
+    if (result?.ok === false) {
+      const lines = (result.issues ?? []).map((i) => `  ${i.path}: ${i.message}`).join('\n');
+      ctx.io.stderr(`kaavan: SIGHUP: ${ctx.configFile} is invalid; keeping the running configuration\n${lines}${lines ? '\n' : ''}`);
+    } else {
+      ctx.io.stderr(`kaavan: SIGHUP: reloaded ${ctx.configFile}${result?.changed === false ? ' (no changes)' : ''}\n`);
+    }
+  } catch (error) {
+    ctx.io.stderr(`kaavan: SIGHUP: cannot reload ${ctx.configFile}: ${error instanceof Error ? error.message : String(error)}\n`);
+  }
 }
 
 async function secretCommand(ctx: Ctx, sub: string | undefined, rest: string[]): Promise<number> {

@@ -10,9 +10,8 @@ import { KaavanError } from '../core/api/errors.js';
 import type { KaavanHealth, Overview } from '../core/model.js';
 import type { Settings } from '../core/config/schema.js';
 import type { KaavanService } from '../core/api/service.js';
-import { ElectronConfigStore } from './electron-config-store.js';
-import { seedIfEmpty } from './config-document-store.js';
-import { DEMO_CONFIG_FILE, loadDemoConfig } from './demo-config.js';
+import { AppConfigStore } from './electron-config-store.js';
+import { DEMO_CONFIG_FILE, loadDemoConfigText } from './demo-config.js';
 import { DesktopChannel } from './desktop-channel.js';
 import { KaavanTray, type TraySnapshot } from './tray.js';
 import { DashboardWindow, hardenSessions, registerAppScheme, serveAppProtocol } from './window.js';
@@ -81,10 +80,10 @@ class Shell {
   private healthCodes = '';
   /** A second launch (or Dock click) before the window existed: show it once started. */
   private openRequested = false;
-  private readonly configStore: ElectronConfigStore;
+  private readonly configStore: AppConfigStore;
 
   constructor(private readonly dataDir: string) {
-    this.configStore = new ElectronConfigStore(dataDir);
+    this.configStore = new AppConfigStore(dataDir);
   }
 
   async start(): Promise<void> {
@@ -160,7 +159,8 @@ class Shell {
     const demoFile = join(resourcesDir(), DEMO_CONFIG_FILE);
     const create = async () => {
       try {
-        if (await seedIfEmpty(this.configStore, () => loadDemoConfig(demoFile))) log(`first start: seeded the configuration from ${demoFile}`);
+        const prepared = await this.configStore.prepare(() => loadDemoConfigText(demoFile));
+        if (prepared) log(prepared);
       } catch (error) {
         // No demo (a broken package): start empty rather than not at all.
         if (error instanceof KaavanError && error.code === 'unavailable') throw error;
@@ -332,7 +332,7 @@ export function runShell(): void {
   app.setName(APP_NAME);
   const dataDir = process.env.KAAVAN_DATA ? resolve(process.env.KAAVAN_DATA) : join(app.getPath('appData'), APP_NAME);
   app.setPath('userData', dataDir);
-  // Chromium's caches and local storage go to a sub-folder, away from kaavan.db and config.json.
+  // Chromium's caches and local storage go to a sub-folder, away from kaavan.db and config.yaml.
   app.setPath('sessionData', join(dataDir, 'session'));
   setUpLogging(dataDir);
   // Before 'ready': the dashboard's app:// origin (served once ready, in Shell.start).

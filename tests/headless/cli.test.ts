@@ -3,7 +3,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { spawn } from 'node:child_process';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { spawn as spawnChild, type ChildProcess } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
@@ -106,6 +107,47 @@ describe('kaavan config validate', () => {
   });
 });
 
+describe('kaavan config validate: messages people can act on', () => {
+  it('suggests the nearest field for a typo, in words', async () => {
+    const file = config('typo.yaml', `      - { name: port, kind: tcp, host: 127.0.0.1, port: ${upPort}, intervall: 5s }\n`);
+    const r = await kaavan(['config', 'validate', '--config', file]);
+    expect(r.code).toBe(3);
+    expect(r.stderr).toBe(`${file}: targets.0.checks.0.intervall: unknown field "intervall"; did you mean "interval"?\n`);
+  });
+
+  it('calls an empty file empty (exit 3), not missing', async () => {
+    const file = join(dir, 'empty.yaml');
+    writeFileSync(file, '# nothing yet\n');
+    const r = await kaavan(['config', 'validate', '--config', file]);
+    expect(r.code).toBe(3);
+    expect(r.stderr).toBe(`${file}: (file): the file is empty; a configuration starts with "version: 1"\n`);
+  });
+
+  it('makes an alias bomb a field error (exit 3) and prints no YAML warnings', async () => {
+    const file = join(dir, 'bomb.yaml');
+    writeFileSync(file, 'version: 1\nx: !weird 1\na: &a [1,1,1,1,1,1,1,1,1,1]\nb: &b [*a,*a,*a,*a,*a,*a,*a,*a,*a,*a]\nc: &c [*b,*b,*b,*b,*b,*b,*b,*b,*b,*b]\n');
+    const r = await kaavan(['config', 'validate', '--config', file]);
+    expect(r.code).toBe(3);
+    expect(r.stderr).toBe(`${file}: b.0: the aliases expand to more than 100 copies (an alias bomb?); write the values out instead\n`);
+  });
+
+  it('rejects duplicate keys in a JSON file with their line', async () => {
+    const file = join(dir, 'dup.json');
+    writeFileSync(file, '{\n  "version": 1,\n  "version": 1\n}\n');
+    const r = await kaavan(['config', 'validate', '--config', file]);
+    expect(r.code).toBe(3);
+    expect(r.stderr).toBe(`${file}: version: duplicate key "version" at line 3, column 3 (first at line 2); each key may appear once\n`);
+  });
+
+  it('says so when --config points to a folder', async () => {
+    const folder = join(dir, 'a-folder');
+    mkdirSync(folder, { recursive: true });
+    const r = await kaavan(['config', 'validate', '--config', folder]);
+    expect(r.code).toBe(64);
+    expect(r.stderr).toBe(`kaavan: --config points to a folder (${folder}); give the path of a YAML or JSON file\n`);
+  });
+});
+
 describe('kaavan check --once', () => {
   it('prints only JSON with --json and exits 0 when all are up', async () => {
     const file = config('up.yaml', up(upPort) + `      - { name: port, kind: tcp, host: 127.0.0.1, port: ${upPort} }\n`);
@@ -151,6 +193,17 @@ describe('kaavan usage', () => {
     expect((await kaavan(['check', '--bogus'])).code).toBe(64);
     expect((await kaavan(['check'])).stderr).toContain('needs --once');
   });
+
+  it('suggests the nearest option or command for a typo', async () => {
+    const option = await kaavan(['check', '--once', '--jsn']);
+    expect(option.code).toBe(64);
+    expect(option.stderr).toBe('kaavan: unknown option --jsn; did you mean --json?\n');
+    const command = await kaavan(['serv']);
+    expect(command.code).toBe(64);
+    expect(command.stderr).toBe('kaavan: unknown command "serv"; did you mean "serve"?\n');
+    const missing = await kaavan(['check', '--once', '--config']);
+    expect(missing.stderr).toBe('kaavan: --config needs a value (e.g. --config FILE)\n');
+  });
 });
 
 describe('kaavan serve', () => {
@@ -180,6 +233,131 @@ describe('kaavan serve', () => {
       const exited = new Promise<number | null>((r) => child.on('exit', (code) => r(code)));
       child.kill('SIGTERM');
       expect(await exited).toBe(0);
+    }
+  });
+});
+
+/** A running `kaavan serve`: its output so far, its API, and a way to wait for a line. */
+interface Serving {
+  child: ChildProcess;
+  info: { apiUrl: string; token: string; port: number };
+  stderr: () => string;
+  waitForStderr: (pattern: RegExp) => Promise<void>;
+  targets: () => Promise<string[]>;
+  stop: () => Promise<number | null>;
+}
+
+async function startServe(args: string[]): Promise<Serving> {
+  const child = spawnChild(process.execPath, [BIN, 'serve', '--json', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let err = '';
+  child.stderr!.on('data', (c) => (err += c));
+  const line = await new Promise<string>((resolveLine, reject) => {
+    let buf = '';
+    child.stdout!.on('data', (c) => {
+      buf += c;
+      if (buf.includes('\n')) resolveLine(buf.split('\n')[0]!);
+    });
+    child.on('exit', (code) => reject(new Error(`serve exited early with ${code}: ${err}`)));
+  });
+  const info = JSON.parse(line) as Serving['info'];
+  return {
+    child,
+    info,
+    stderr: () => err,
+    waitForStderr: (pattern) =>
+      new Promise((r, reject) => {
+        const timer = setTimeout(() => reject(new Error(`no ${pattern} on stderr: ${err}`)), 15_000);
+        const look = () => {
+          if (!pattern.test(err)) return;
+          clearTimeout(timer);
+          child.stderr!.off('data', look);
+          r();
+        };
+        child.stderr!.on('data', look);
+        look();
+      }),
+    targets: async () => {
+      const res = await fetch(`${info.apiUrl}/api/rpc/overview`, { method: 'POST', headers: { authorization: `Bearer ${info.token}` } });
+      const body = (await res.json()) as { result: { targets: Array<{ name: string }> } };
+      return body.result.targets.map((t) => t.name);
+    },
+    stop: () => {
+      if (child.exitCode !== null) return Promise.resolve(child.exitCode);
+      const exited = new Promise<number | null>((r) => child.on('exit', (code) => r(code)));
+      child.kill('SIGTERM');
+      return exited;
+    },
+  };
+}
+
+describe('kaavan serve and its config file', () => {
+  it('reloads on SIGHUP without stopping, reports an invalid file and keeps running on the old one', async () => {
+    const file = join(dir, 'hup.yaml');
+    writeFileSync(file, 'version: 1\ntargets:\n  - name: first\n');
+    const serving = await startServe(['--config', file, '--data', join(dir, 'hup-data')]);
+    try {
+      expect(await serving.targets()).toEqual(['first']);
+      writeFileSync(file, 'version: 1\ntargets:\n  - name: second # by hand\n');
+      await serving.waitForStderr(/applied the edited/); // the watcher saw it
+      expect(await serving.targets()).toEqual(['second']);
+      serving.child.kill('SIGHUP');
+      await serving.waitForStderr(/SIGHUP: reloaded .*hup\.yaml \(no changes\)\n/);
+      writeFileSync(file, 'version: 1\ntargets:\n  - name: third\n    intervall: 5s\n');
+      serving.child.kill('SIGHUP');
+      await serving.waitForStderr(/SIGHUP: .*hup\.yaml is invalid; keeping the running configuration\n {2}targets\.0\.intervall: unknown field "intervall"; allowed here: name, tags, checks\n/);
+      expect(serving.child.exitCode).toBeNull();
+      expect(await serving.targets()).toEqual(['second']);
+    } finally {
+      expect(await serving.stop()).toBe(0);
+    }
+  });
+
+  it('refuses a second serve on the same data folder, naming the first', async () => {
+    const file = config('lock.yaml', up(upPort));
+    const data = join(dir, 'lock-data');
+    const first = await startServe(['--config', file, '--data', data]);
+    try {
+      const r = await new Promise<{ code: number | null; stderr: string }>((res) => {
+        const child = spawnChild(process.execPath, [BIN, 'serve', '--config', file, '--data', data], { stdio: ['ignore', 'pipe', 'pipe'] });
+        let err = '';
+        // Without the lock the second one would run on: stop it, and the assertions below fail.
+        const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
+        child.stderr!.on('data', (c) => (err += c));
+        child.on('exit', (code) => {
+          clearTimeout(timer);
+          res({ code, stderr: err });
+        });
+      });
+      expect(r.code).toBe(1);
+      expect(r.stderr).toMatch(new RegExp(`^kaavan: the data folder .*lock-data is in use by kaavan serve \\(pid ${first.child.pid}, since \\d\\d:\\d\\d\\); stop it or pass --data DIR\n$`));
+      // Read-only commands still work on a folder in use.
+      expect((await kaavan(['config', 'validate', '--config', file])).code).toBe(0);
+    } finally {
+      await first.stop();
+    }
+  });
+
+  it('says a port is in use in words', async () => {
+    const busy = await listen((_q, r) => r.end());
+    const r = await kaavan(['serve', '--port', String(busy), '--config', config('busy.yaml', up(upPort))]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toBe(`kaavan: port ${busy} is already in use; pick another with --port or omit it\n`);
+  });
+
+  it('keeps the comments of a hand-written file when the API changes it', async () => {
+    const file = join(dir, 'comments.yaml');
+    writeFileSync(file, '# my servers\nversion: 1\ntargets:\n  - name: a # the first\n    tags: [x, y]\n');
+    const serving = await startServe(['--config', file, '--data', join(dir, 'comments-data')]);
+    try {
+      const res = await fetch(`${serving.info.apiUrl}/api/rpc/updateSettings`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${serving.info.token}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ paused: true }),
+      });
+      expect(res.status).toBe(200);
+      expect(readFileSync(file, 'utf8')).toBe('# my servers\nversion: 1\ntargets:\n  - name: a # the first\n    tags: [x, y]\nsettings:\n  paused: true\n');
+    } finally {
+      await serving.stop();
     }
   });
 });

@@ -2,8 +2,7 @@
 // lifecycle (seeding, tray, window security options, IPC, quit) runs in plain Node under vitest.
 // It records what the shell asked for; it does not imitate Electron's behaviour beyond that.
 import { EventEmitter } from 'node:events';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { existsSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 
 type Listener = (...args: unknown[]) => unknown;
@@ -282,26 +281,3 @@ export const fakeElectron = {
     },
   },
 };
-
-/** electron-store's stand-in: same file layout (<cwd>/<name>.json), no Electron needed. */
-export class FakeElectronStore {
-  readonly path: string;
-  constructor(options: { name: string; cwd: string }) {
-    this.path = join(options.cwd, `${options.name}.json`);
-  }
-  private read(): Record<string, unknown> {
-    return existsSync(this.path) ? (JSON.parse(readFileSync(this.path, 'utf8')) as Record<string, unknown>) : {};
-  }
-  get(key: string) {
-    return this.read()[key];
-  }
-  set(key: string, value: unknown) {
-    mkdirSync(dirname(this.path), { recursive: true });
-    writeFileSync(this.path, JSON.stringify({ ...this.read(), [key]: value }));
-  }
-  delete(key: string) {
-    const data = this.read();
-    delete data[key];
-    writeFileSync(this.path, JSON.stringify(data));
-  }
-}

@@ -10,7 +10,6 @@ vi.mock('electron', async () => {
   const { fakeElectron } = await import('./fake-electron.js');
   return { ...fakeElectron, default: fakeElectron };
 });
-vi.mock('electron-store', async () => ({ default: (await import('./fake-electron.js')).FakeElectronStore }));
 
 const root = new URL('../../', import.meta.url).pathname;
 const temp = mkdtempSync(join(tmpdir(), 'kaavan-shell-invalid-'));
@@ -32,8 +31,8 @@ describe('invalid stored configuration', () => {
     cpSync(join(root, 'resources', 'tray'), join(appDir, 'resources', 'tray'), { recursive: true });
     writeFileSync(join(appDir, 'resources', 'demo-config.yaml'), 'version: 1\ntargets:\n  - name: demo\n    checks: []\n');
     mkdirSync(dataDir, { recursive: true });
-    const broken = { config: { version: 1, targets: [{ name: 'web1', checks: [{ name: 'x', kind: 'http', url: 'not a url' }] }] } };
-    writeFileSync(join(dataDir, 'config.json'), JSON.stringify(broken));
+    const broken = 'version: 1\ntargets:\n  - name: web1\n    checks: [{ name: x, kind: http, url: not a url }]\n';
+    writeFileSync(join(dataDir, 'config.yaml'), broken);
 
     fakeApp.appPath = appDir;
     fakeApp.paths.set('appData', join(temp, 'appData'));
@@ -53,9 +52,9 @@ describe('invalid stored configuration', () => {
 
     const copies = readdirSync(dataDir).filter((f) => f.startsWith('config.invalid-'));
     expect(copies).toHaveLength(1);
-    expect(JSON.parse(readFileSync(join(dataDir, copies[0]!), 'utf8'))).toEqual(broken);
-    const stored = JSON.parse(readFileSync(join(dataDir, 'config.json'), 'utf8')) as { config: { targets: Array<{ name: string }> } };
-    expect(stored.config.targets.map((t) => t.name)).toEqual(['demo']);
+    expect(copies).toEqual([expect.stringMatching(/^config\.invalid-.*\.yaml$/)]);
+    expect(readFileSync(join(dataDir, copies[0]!), 'utf8')).toBe(broken);
+    expect(readFileSync(join(dataDir, 'config.yaml'), 'utf8')).toBe('version: 1\ntargets:\n  - name: demo\n    checks: []\n');
     // The log file says what happened and where the old settings went.
     const log = readFileSync(join(dataDir, 'logs', 'kaavan.log'), 'utf8');
     expect(log).toContain(`kept the previous settings as ${join(dataDir, copies[0]!)}`);

@@ -26,9 +26,6 @@ vi.mock('electron', async () => {
   return { ...fakeElectron, default: fakeElectron };
 });
 
-// electron-store needs Electron's app; its stand-in keeps the same file layout (<cwd>/<name>.json).
-vi.mock('electron-store', async () => ({ default: (await import('./fake-electron.js')).FakeElectronStore }));
-
 const root = new URL('../../', import.meta.url).pathname;
 const temp = mkdtempSync(join(tmpdir(), 'kaavan-shell-'));
 const dataDir = join(temp, 'data');
@@ -109,9 +106,9 @@ describe('Electron shell lifecycle (stand-in Electron, real core)', () => {
     expect(existsSync(join(dataDir, 'kaavan.db'))).toBe(true);
   });
 
-  it('seeds the stored configuration from resources/demo-config.yaml on first start', () => {
-    const stored = JSON.parse(readFileSync(join(dataDir, 'config.json'), 'utf8')) as { config: { targets: Array<{ name: string }> } };
-    expect(stored.config.targets.map((t) => t.name)).toEqual(['loopback', 'spare']);
+  it('seeds the configuration file (the CLI\'s <data>/config.yaml) from resources/demo-config.yaml on first start', () => {
+    expect(readFileSync(join(dataDir, 'config.yaml'), 'utf8')).toBe(readFileSync(join(appDir, 'resources', 'demo-config.yaml'), 'utf8'));
+    expect(existsSync(join(dataDir, 'config.json'))).toBe(false);
   });
 
   it('opens a sandboxed, isolated window on the built dashboard', () => {
@@ -219,7 +216,7 @@ describe('Electron shell lifecycle (stand-in Electron, real core)', () => {
     expect(hook().logFile).toBe(file);
     expect(statSync(file).mode & 0o777).toBe(0o600);
     const lines = readFileSync(file, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { level: string; msg: string });
-    expect(lines.some((l) => l.level === 'info' && l.msg.startsWith('first start: seeded the configuration'))).toBe(true);
+    expect(lines.some((l) => l.level === 'info' && l.msg.startsWith('first start: wrote the demo configuration to '))).toBe(true);
   });
 
   it('shows the worst status in the tray: green once the check is up, with a count tooltip and menu', async () => {

@@ -10,7 +10,6 @@ vi.mock('electron', async () => {
   const { fakeElectron } = await import('./fake-electron.js');
   return { ...fakeElectron, default: fakeElectron };
 });
-vi.mock('electron-store', async () => ({ default: (await import('./fake-electron.js')).FakeElectronStore }));
 
 const root = new URL('../../', import.meta.url).pathname;
 const temp = mkdtempSync(join(tmpdir(), 'kaavan-shell-packaged-'));

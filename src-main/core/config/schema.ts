@@ -2,7 +2,8 @@
 // user wrote it: durations stay strings and defaults are not filled in here, so saving a
 // config from the UI does not rewrite fields the user never touched. `resolve.ts` applies defaults.
 import { z } from 'zod';
-import { durationField, nameField } from './fields.js';
+import { durationField, nameField, nameKey, reminderField } from './fields.js';
+import { echo, nearest } from './messages.js';
 import { checkKinds } from '../checks/registry.js';
 import type { CheckKind } from '../checks/types.js';
 
@@ -18,7 +19,7 @@ export const commonCheckShape = {
   weight: z.number().min(0).max(100).optional(),
   category: z.string().trim().min(1).max(32).optional(),
   /** Overrides settings.reminderEvery for this check. */
-  reminderEvery: z.union([z.number().int().min(1).max(10_000), durationField({ min: 60_000, max: 30 * 86_400_000 })]).optional(),
+  reminderEvery: reminderField().optional(),
 };
 
 const kindSchemas = checkKinds.map((kind) =>
@@ -28,15 +29,37 @@ const kindSchemas = checkKinds.map((kind) =>
 );
 const knownKinds = checkKinds.map((k) => k.kind);
 
+function unknownKindMessage(input: unknown): string {
+  const kind = input && typeof input === 'object' && 'kind' in input ? (input as { kind: unknown }).kind : undefined;
+  if (kind === undefined) return `needs a "kind": one of ${knownKinds.join(', ')}`;
+  const guess = typeof kind === 'string' ? nearest(kind, knownKinds) : null;
+  return `unknown check kind ${echo(String(kind))}; ${guess ? `did you mean "${guess}"?` : `expected one of: ${knownKinds.join(', ')}`}`;
+}
+
 export const checkSchema = z.discriminatedUnion('kind', kindSchemas as unknown as [
   (typeof kindSchemas)[number],
   ...(typeof kindSchemas)[number][],
 ], {
-  error: (issue) =>
-    issue.code === 'invalid_union'
-      ? `unknown check kind${issue.input && typeof issue.input === 'object' && 'kind' in issue.input ? ` "${String((issue.input as { kind: unknown }).kind)}"` : ''}; expected one of: ${knownKinds.join(', ')}`
-      : undefined,
+  error: (issue) => (issue.code === 'invalid_union' ? unknownKindMessage(issue.input) : undefined),
 });
+
+/** Reports names equal but for case ("Web1", "web1"): people read them as one name. */
+function duplicateNames(
+  items: ReadonlyArray<{ name: string }>,
+  ctx: z.RefinementCtx,
+  pathOf: (index: number) => PropertyKey[],
+  what: (name: string, first: string) => string,
+): void {
+  const seen = new Map<string, string>();
+  items.forEach((item, index) => {
+    const key = nameKey(item.name);
+    const first = seen.get(key);
+    if (first !== undefined) ctx.addIssue({ code: 'custom', path: pathOf(index), message: what(item.name, first) });
+    else seen.set(key, item.name);
+  });
+}
+
+const sameName = (name: string, first: string) => (name === first ? '' : ` (same as ${echo(first)}; names are compared ignoring case)`);
 
 export const targetSchema = z
   .strictObject({
@@ -45,17 +68,13 @@ export const targetSchema = z
     checks: z.array(checkSchema).optional(),
   })
   .superRefine((target, ctx) => {
-    const seen = new Set<string>();
-    (target.checks ?? []).forEach((check, index) => {
-      if (seen.has(check.name))
-        ctx.addIssue({ code: 'custom', path: ['checks', index, 'name'], message: `duplicate check name "${check.name}" in target "${target.name}"` });
-      seen.add(check.name);
-    });
+    duplicateNames(target.checks ?? [], ctx, (index) => ['checks', index, 'name'], (name, first) =>
+      `duplicate check name ${echo(name)} in target ${echo(target.name)}${sameName(name, first)}`);
   });
 
 export const settingsSchema = z.strictObject({
   /** While a check stays down, remind every N failed probes (a number) or every duration ("30m"). */
-  reminderEvery: z.union([z.number().int().min(1).max(10_000), durationField({ min: 60_000, max: 30 * 86_400_000 })]).optional(),
+  reminderEvery: reminderField().optional(),
   /** Probes in flight at once across all checks. */
   concurrency: z.number().int().min(1).max(256).optional(),
   /** Random spread of each check's schedule, as a share of its interval (0..0.5). */
@@ -77,12 +96,8 @@ export const configSchema = z
     targets: z.array(targetSchema).optional(),
   })
   .superRefine((config, ctx) => {
-    const seen = new Set<string>();
-    (config.targets ?? []).forEach((target, index) => {
-      if (seen.has(target.name))
-        ctx.addIssue({ code: 'custom', path: ['targets', index, 'name'], message: `duplicate target name "${target.name}"` });
-      seen.add(target.name);
-    });
+    duplicateNames(config.targets ?? [], ctx, (index) => ['targets', index, 'name'], (name, first) =>
+      `duplicate target name ${echo(name)}${sameName(name, first)}`);
   });
 
 export type KaavanConfig = z.infer<typeof configSchema>;

@@ -1,22 +1,34 @@
-// Validation of configuration documents and of single checks, with field-precise issues.
-import { parse as parseYaml, YAMLParseError } from 'yaml';
+// Validation of configuration documents and of single checks, with field-precise issues in words a
+// person uses (messages.ts), and the reading of YAML/JSON text (yaml-text.ts, json-text.ts).
 import { configSchema, checkSchema, CONFIG_VERSION, type CheckConfig, type KaavanConfig } from './schema.js';
 import { formatPath, KaavanError, type FieldIssue } from '../api/errors.js';
+import { humanIssueMessage } from './messages.js';
+import { parseJsonText } from './json-text.js';
+import { parseYamlText } from './yaml-text.js';
 import type { z } from 'zod';
 
 export type Validated<T> = { ok: true; value: T; issues: [] } | { ok: false; issues: FieldIssue[] };
 
 function toIssues(error: z.ZodError, prefix: PropertyKey[] = []): FieldIssue[] {
-  return error.issues.map((issue) => ({ path: formatPath([...prefix, ...issue.path]), message: issue.message }));
+  return error.issues.map((issue) => {
+    // One unknown key: the issue belongs on that key, not on the object holding it.
+    const path = issue.code === 'unrecognized_keys' && issue.keys.length === 1 ? [...issue.path, issue.keys[0]!] : issue.path;
+    return { path: formatPath([...prefix, ...path]), message: issue.message };
+  });
 }
 
+/** Per-parse options: a person's words for every issue a schema does not word itself. */
+const PARSE_OPTIONS = { error: humanIssueMessage, reportInput: false } as const;
+
 export function validateConfig(raw: unknown): Validated<KaavanConfig> {
-  const parsed = configSchema.safeParse(raw);
+  if (raw === null || raw === undefined)
+    return { ok: false, issues: [{ path: '(root)', message: `the configuration is empty; it starts with "version: ${CONFIG_VERSION}"` }] };
+  const parsed = configSchema.safeParse(raw, PARSE_OPTIONS);
   return parsed.success ? { ok: true, value: parsed.data, issues: [] } : { ok: false, issues: toIssues(parsed.error) };
 }
 
 export function validateCheck(raw: unknown): Validated<CheckConfig> {
-  const parsed = checkSchema.safeParse(raw);
+  const parsed = checkSchema.safeParse(raw, PARSE_OPTIONS);
   return parsed.success ? { ok: true, value: parsed.data, issues: [] } : { ok: false, issues: toIssues(parsed.error) };
 }
 
@@ -32,26 +44,16 @@ export function invalidConfigError(where: string, issues: FieldIssue[]): KaavanE
   return new KaavanError('invalid_input', `${where}: ${issues.length} problem${issues.length === 1 ? '' : 's'}\n${lines}`, issues);
 }
 
-/** Parses YAML or JSON text; syntax errors become issues naming line and column. */
+/** Parses YAML or JSON text; syntax errors become issues naming line, column and the line's text. */
 export function parseConfigText(text: string, fileName: string): { ok: true; value: unknown } | { ok: false; issues: FieldIssue[] } {
-  if (fileName.toLowerCase().endsWith('.json')) {
-    try {
-      return { ok: true, value: JSON.parse(text) as unknown };
-    } catch (error) {
-      return { ok: false, issues: [{ path: '(syntax)', message: `invalid JSON: ${(error as Error).message}` }] };
-    }
-  }
-  try {
-    // YAML 1.2 is a superset of JSON, so .yaml/.yml/other files may hold either.
-    return { ok: true, value: parseYaml(text, { prettyErrors: true, uniqueKeys: true }) as unknown };
-  } catch (error) {
-    if (error instanceof YAMLParseError) {
-      const pos = error.linePos?.[0];
-      const at = pos ? `line ${pos.line}, column ${pos.col}` : 'unknown position';
-      return { ok: false, issues: [{ path: '(syntax)', message: `invalid YAML at ${at}: ${error.message.split('\n')[0]}` }] };
-    }
-    throw error;
-  }
+  if (isJsonFile(fileName)) return parseJsonText(text);
+  // YAML 1.2 is a superset of JSON, so .yaml/.yml/other files may hold either.
+  const parsed = parseYamlText(text);
+  return parsed.ok ? { ok: true, value: parsed.value } : parsed;
+}
+
+export function isJsonFile(fileName: string): boolean {
+  return fileName.toLowerCase().endsWith('.json');
 }
 
 export function emptyConfig(): KaavanConfig {
