@@ -156,3 +156,29 @@ describe('stable identities', () => {
     await waitFor(() => channel.notices.some((n) => n.kind === 'opened'));
   });
 });
+
+describe('the config file edited by hand', () => {
+  it('an invalid edit keeps the running configuration and is shown as Kaavan\'s own problem until fixed', async () => {
+    const good = `version: 1\ntargets:\n  - name: web1\n    checks:\n      - ${downCheck('port')}\n`;
+    const { configFile, dataDir } = files(good);
+    const rt = await boot(configFile, dataDir);
+    writeFileSync(configFile, good.replace('interval: 1s', 'intervall: 1s'));
+    const result = await rt.reloadConfig();
+    expect(result.ok).toBe(false);
+    const problem = (await rt.service.health()).problems.find((p) => p.code === 'config-invalid');
+    expect(problem?.message).toMatch(/is not valid .*intervall.*keeps running the previous configuration/);
+    expect((await rt.service.overview()).targets[0]!.checks.map((c) => c.name)).toEqual(['port']);
+    writeFileSync(configFile, good.replace('port, kind', 'port2, kind'));
+    expect((await rt.reloadConfig()).ok).toBe(true);
+    expect((await rt.service.health()).ok).toBe(true);
+    expect((await rt.service.overview()).targets[0]!.checks.map((c) => c.name)).toEqual(['port2']);
+  });
+
+  it('a second engine on the same data folder is refused, naming the holder', async () => {
+    const { configFile, dataDir } = files(`version: 1\ntargets: []\n`);
+    await boot(configFile, dataDir);
+    await expect(createKaavan({ configStore: new FileConfigStore(configFile), dataDir, mode: 'electron', logger: silentLogger })).rejects.toThrow(
+      /in use by kaavan serve \(pid \d+/,
+    );
+  });
+});
