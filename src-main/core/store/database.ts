@@ -130,9 +130,9 @@ const MIGRATIONS: string[] = [
     JOIN entities e ON e.kind = 'check' AND e.parent_id = t.id AND e.name = r.check_name;
   DROP TABLE results;
   ALTER TABLE results_v2 RENAME TO results;
-  CREATE INDEX results_by_time ON results(at);
 
-  -- Roll-ups: per minute (kept 7 days) and per hour (kept a year). Latencies in tenths of a ms.
+  -- Roll-ups: per minute (kept 7 days) and per hour (kept a year). Buckets are epoch ms of their
+  -- start; latencies in tenths of a ms.
   -- hist (hour only): latency histogram, see stats/latency-histogram.ts for its layout.
   CREATE TABLE rollup_minute (
     check_id INTEGER NOT NULL,
@@ -142,8 +142,6 @@ const MIGRATIONS: string[] = [
     degraded INTEGER NOT NULL,
     lat_n INTEGER NOT NULL,
     lat_sum INTEGER NOT NULL,
-    lat_min INTEGER,
-    lat_max INTEGER,
     PRIMARY KEY (check_id, bucket)
   ) WITHOUT ROWID;
   CREATE TABLE rollup_hour (
@@ -159,6 +157,19 @@ const MIGRATIONS: string[] = [
     hist BLOB,
     PRIMARY KEY (check_id, bucket)
   ) WITHOUT ROWID;
+
+  -- Roll-ups of the history carried over, so statistics and charts do not start empty after the
+  -- upgrade (no histograms: p95 starts with the new probes). Minutes only for the last 7 days.
+  INSERT INTO rollup_hour (check_id, bucket, probes, down, degraded, lat_n, lat_sum, lat_min, lat_max, hist)
+    SELECT check_id, at - at % 3600000, COUNT(*), SUM(status = 2), SUM(status = 1),
+           COUNT(CASE WHEN status <> 2 THEN latency END), COALESCE(SUM(CASE WHEN status <> 2 THEN latency END), 0),
+           MIN(CASE WHEN status <> 2 THEN latency END), MAX(CASE WHEN status <> 2 THEN latency END), NULL
+    FROM results GROUP BY check_id, at - at % 3600000;
+  INSERT INTO rollup_minute (check_id, bucket, probes, down, degraded, lat_n, lat_sum)
+    SELECT check_id, at - at % 60000, COUNT(*), SUM(status = 2), SUM(status = 1),
+           COUNT(CASE WHEN status <> 2 THEN latency END), COALESCE(SUM(CASE WHEN status <> 2 THEN latency END), 0)
+    FROM results WHERE at >= (SELECT MAX(at) FROM results) - 604800000
+    GROUP BY check_id, at - at % 60000;
 
   CREATE TABLE check_state_v2 (
     check_id INTEGER PRIMARY KEY,
