@@ -3,10 +3,11 @@
 // (320 bins); a percentile is reported at its bin's geometric middle, so it is within ±2.5 % of
 // the exact nearest-rank value (clamped to the observed min/max where those are known).
 //
-// Stored as a BLOB (roll-up hour buckets): byte 0 is the format version (1), then for each
-// non-empty bin in ascending order two unsigned LEB128 varints: the gap to the previous non-empty
-// bin (bin − previous − 1, previous starting at −1) and the count. An hour of 120 probes with a
-// typical spread takes 20–60 bytes.
+// Stored as a BLOB (roll-up hour buckets): byte 0 is the format version (1), then one entry per
+// non-empty bin in ascending order, each with gap = bin − previous bin − 1 (previous starts at −1)
+// and its count: one byte 0GGGCCCC when gap < 8 and count ≤ 16 (count stored minus one), otherwise
+// the byte 0x80 followed by gap and count as unsigned LEB128 varints. An hour of 120 probes with a
+// typical spread takes 20–40 bytes.
 
 export const HISTOGRAM_MIN_MS = 0.1;
 export const HISTOGRAM_MAX_MS = 600_000;
@@ -99,8 +100,13 @@ export class LatencyHistogram {
     const bytes: number[] = [FORMAT_VERSION];
     let previous = -1;
     for (const [bin, count] of this.bins()) {
-      pushVarint(bytes, bin - previous - 1);
-      pushVarint(bytes, count);
+      const gap = bin - previous - 1;
+      if (gap < 8 && count <= 16) bytes.push((gap << 4) | (count - 1));
+      else {
+        bytes.push(0x80);
+        pushVarint(bytes, gap);
+        pushVarint(bytes, count);
+      }
       previous = bin;
     }
     return Uint8Array.from(bytes);
@@ -127,8 +133,17 @@ export class LatencyHistogram {
       }
     };
     while (offset < bytes.length) {
-      const bin = previous + 1 + read();
-      const count = read();
+      const head = bytes[offset++]!;
+      let gap: number;
+      let count: number;
+      if (head < 0x80) {
+        gap = head >> 4;
+        count = (head & 0x0f) + 1;
+      } else if (head === 0x80) {
+        gap = read();
+        count = read();
+      } else throw new Error('latency histogram: damaged entry');
+      const bin = previous + 1 + gap;
       if (bin >= HISTOGRAM_BIN_COUNT) throw new Error('latency histogram: bin out of range');
       histogram.addToBin(bin, count);
       previous = bin;

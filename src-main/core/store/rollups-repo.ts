@@ -1,7 +1,8 @@
 // Per-check roll-ups: one row per minute (kept 7 days) and one per hour (kept a year) with probe
-// counts and latency sum/min/max in tenths of a millisecond; hour rows also carry a latency
-// histogram (stats/latency-histogram.ts) so percentiles over days come from buckets. Charts and
-// 24 h / 7 d / 30 d figures read these, never the raw results.
+// counts and the latency sum in tenths of a millisecond; hour rows also keep the latency min/max
+// and a histogram (stats/latency-histogram.ts) so percentiles over days come from buckets. Charts
+// and 24 h / 7 d / 30 d figures read these, never the raw results. Minute rows stay small (no
+// min/max, no histogram): at a 30 s interval they hold two probes each and are the bulk of the store.
 //
 // Latency figures count the probes that were up or degraded and had a latency, as the statistics do.
 import type Database from 'libsql';
@@ -27,9 +28,10 @@ export interface RollupPoint {
   /** Share of probes that were up or degraded, 0..1. */
   uptime: number;
   meanLatencyMs: number | null;
+  /** Hour buckets only (null for minutes). */
   minLatencyMs: number | null;
   maxLatencyMs: number | null;
-  /** From the bucket's histogram (hour buckets only), ±2.5 %. */
+  /** From the bucket's histogram, ±2.5 % (hour buckets only; null for minutes). */
   p95LatencyMs: number | null;
 }
 
@@ -60,14 +62,14 @@ interface RollupRow {
   degraded: number;
   lat_n: number;
   lat_sum: number;
-  lat_min: number | null;
-  lat_max: number | null;
+  lat_min?: number | null;
+  lat_max?: number | null;
   hist?: Uint8Array | ArrayBuffer | null;
 }
 
-const UPSERT_SET = `probes = probes + 1, down = down + excluded.down, degraded = degraded + excluded.degraded,
-  lat_n = lat_n + excluded.lat_n, lat_sum = lat_sum + excluded.lat_sum,
-  lat_min = CASE WHEN excluded.lat_min IS NULL THEN lat_min WHEN lat_min IS NULL OR excluded.lat_min < lat_min THEN excluded.lat_min ELSE lat_min END,
+const COUNTS_SET = `probes = probes + excluded.probes, down = down + excluded.down, degraded = degraded + excluded.degraded,
+  lat_n = lat_n + excluded.lat_n, lat_sum = lat_sum + excluded.lat_sum`;
+const RANGE_SET = `lat_min = CASE WHEN excluded.lat_min IS NULL THEN lat_min WHEN lat_min IS NULL OR excluded.lat_min < lat_min THEN excluded.lat_min ELSE lat_min END,
   lat_max = CASE WHEN excluded.lat_max IS NULL THEN lat_max WHEN lat_max IS NULL OR excluded.lat_max > lat_max THEN excluded.lat_max ELSE lat_max END`;
 
 export class RollupsRepo {
@@ -82,20 +84,20 @@ export class RollupsRepo {
 
   constructor(private readonly db: Db) {
     this.minuteUpsert = db.prepare(
-      `INSERT INTO rollup_minute (check_id, bucket, probes, down, degraded, lat_n, lat_sum, lat_min, lat_max)
-       VALUES (?, ?, 1, ?, ?, ?, ?, ?, ?) ON CONFLICT (check_id, bucket) DO UPDATE SET ${UPSERT_SET}`,
+      `INSERT INTO rollup_minute (check_id, bucket, probes, down, degraded, lat_n, lat_sum)
+       VALUES (?, ?, 1, ?, ?, ?, ?) ON CONFLICT (check_id, bucket) DO UPDATE SET ${COUNTS_SET}`,
     );
     this.hourHist = db.prepare('SELECT hist FROM rollup_hour WHERE check_id = ? AND bucket = ?');
     this.hourUpsert = db.prepare(
       `INSERT INTO rollup_hour (check_id, bucket, probes, down, degraded, lat_n, lat_sum, lat_min, lat_max, hist)
-       VALUES (?, ?, 1, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (check_id, bucket) DO UPDATE SET ${UPSERT_SET}, hist = excluded.hist`,
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (check_id, bucket) DO UPDATE SET ${COUNTS_SET}, ${RANGE_SET}, hist = excluded.hist`,
     );
-    const series = (table: string, hist: string) =>
+    const series = (table: string, extra: string) =>
       db.prepare(
-        `SELECT bucket, probes, down, degraded, lat_n, lat_sum, lat_min, lat_max${hist} FROM ${table}
+        `SELECT bucket, probes, down, degraded, lat_n, lat_sum${extra} FROM ${table}
          WHERE check_id = ? AND bucket >= ? AND bucket < ? ORDER BY bucket`,
       );
-    this.seriesStmt = { minute: series('rollup_minute', ''), hour: series('rollup_hour', ', hist') };
+    this.seriesStmt = { minute: series('rollup_minute', ''), hour: series('rollup_hour', ', lat_min, lat_max, hist') };
     this.hourBucketsStmt = this.seriesStmt.hour;
     this.uptimeStmt = db.prepare(
       'SELECT COALESCE(SUM(probes), 0) AS probes, COALESCE(SUM(down), 0) AS down FROM rollup_hour WHERE check_id = ? AND bucket >= ? AND bucket < ?',
@@ -120,13 +122,35 @@ export class RollupsRepo {
     const tenths = down ? null : toTenths(latencyMs);
     const latN = tenths === null ? 0 : 1;
     const latSum = tenths ?? 0;
-    this.minuteUpsert.run(checkId, bucketStart(at, MINUTE_MS), down, degraded, latN, latSum, tenths, tenths);
+    this.minuteUpsert.run(checkId, bucketStart(at, MINUTE_MS), down, degraded, latN, latSum);
 
     const hour = bucketStart(at, HOUR_MS);
     const row = this.hourHist.get(checkId, hour) as { hist: Uint8Array | ArrayBuffer | null } | undefined;
     const histogram = LatencyHistogram.decode(row?.hist);
     if (tenths !== null) histogram.add(tenths / 10);
-    this.hourUpsert.run(checkId, hour, down, degraded, latN, latSum, tenths, tenths, Buffer.from(histogram.encode()));
+    this.hourUpsert.run(checkId, hour, 1, down, degraded, latN, latSum, tenths, tenths, Buffer.from(histogram.encode()));
+  }
+
+  /**
+   * Merges a whole hour counted elsewhere (an import, or a simulation) into its hour bucket: the
+   * same row as that many add() calls would leave, without the minute buckets.
+   */
+  addHour(checkId: number, hour: HourBucket): void {
+    const at = bucketStart(hour.at, HOUR_MS);
+    const row = this.hourHist.get(checkId, at) as { hist: Uint8Array | ArrayBuffer | null } | undefined;
+    const histogram = LatencyHistogram.decode(row?.hist).merge(hour.histogram);
+    this.hourUpsert.run(
+      checkId,
+      at,
+      hour.probes,
+      hour.down,
+      hour.degraded,
+      hour.latN,
+      Math.round(hour.latSumMs * 10),
+      toTenths(hour.minLatencyMs),
+      toTenths(hour.maxLatencyMs),
+      Buffer.from(histogram.encode()),
+    );
   }
 
   /** Buckets of one check that start in [fromMs, toMs), oldest first, for charts. */
@@ -136,8 +160,8 @@ export class RollupsRepo {
       const probes = Number(r.probes);
       const down = Number(r.down);
       const latN = Number(r.lat_n);
-      const minLatencyMs = fromTenths(r.lat_min);
-      const maxLatencyMs = fromTenths(r.lat_max);
+      const minLatencyMs = fromTenths(r.lat_min ?? null);
+      const maxLatencyMs = fromTenths(r.lat_max ?? null);
       return {
         at: Number(r.bucket),
         probes,
@@ -162,8 +186,8 @@ export class RollupsRepo {
       degraded: Number(r.degraded),
       latN: Number(r.lat_n),
       latSumMs: Number(r.lat_sum) / 10,
-      minLatencyMs: fromTenths(r.lat_min),
-      maxLatencyMs: fromTenths(r.lat_max),
+      minLatencyMs: fromTenths(r.lat_min ?? null),
+      maxLatencyMs: fromTenths(r.lat_max ?? null),
       histogram: LatencyHistogram.decode(r.hist),
     }));
   }

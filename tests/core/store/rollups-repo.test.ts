@@ -3,7 +3,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openDatabase, type Db } from '../../../src-main/core/store/database.js';
-import { RollupsRepo } from '../../../src-main/core/store/rollups-repo.js';
+import { RollupsRepo, type HourBucket } from '../../../src-main/core/store/rollups-repo.js';
+import { LatencyHistogram } from '../../../src-main/core/stats/latency-histogram.js';
+import type { ProbeStatus } from '../../../src-main/core/model.js';
 
 let dir: string;
 let db: Db;
@@ -32,9 +34,9 @@ describe('roll-ups', () => {
     rollups.add(2, NOON + 1, 'up', 5); // another check, same minute
 
     expect(rollups.series(1, NOON - HOUR, NOON + HOUR, 'minute')).toEqual([
-      { at: NOON - MIN, probes: 1, down: 0, degraded: 0, uptime: 1, meanLatencyMs: 10, minLatencyMs: 10, maxLatencyMs: 10, p95LatencyMs: null },
-      { at: NOON, probes: 2, down: 1, degraded: 0, uptime: 0.5, meanLatencyMs: 20, minLatencyMs: 20, maxLatencyMs: 20, p95LatencyMs: null },
-      { at: NOON + MIN, probes: 1, down: 0, degraded: 1, uptime: 1, meanLatencyMs: 900, minLatencyMs: 900, maxLatencyMs: 900, p95LatencyMs: null },
+      { at: NOON - MIN, probes: 1, down: 0, degraded: 0, uptime: 1, meanLatencyMs: 10, minLatencyMs: null, maxLatencyMs: null, p95LatencyMs: null },
+      { at: NOON, probes: 2, down: 1, degraded: 0, uptime: 0.5, meanLatencyMs: 20, minLatencyMs: null, maxLatencyMs: null, p95LatencyMs: null },
+      { at: NOON + MIN, probes: 1, down: 0, degraded: 1, uptime: 1, meanLatencyMs: 900, minLatencyMs: null, maxLatencyMs: null, p95LatencyMs: null },
     ]);
     const hours = rollups.series(1, NOON - 2 * HOUR, NOON + 2 * HOUR, 'hour');
     expect(hours.map(({ at, probes, down, degraded, meanLatencyMs, minLatencyMs, maxLatencyMs }) => ({ at, probes, down, degraded, meanLatencyMs, minLatencyMs, maxLatencyMs }))).toEqual([
@@ -49,9 +51,13 @@ describe('roll-ups', () => {
     rollups.add(1, NOON, 'up', 0.25);
     rollups.add(1, NOON + 1, 'up', 0.35);
     rollups.add(1, NOON + 2, 'down', 5_000); // timed out after 5 s: no answer time to average
-    const row = db.prepare('SELECT probes, down, lat_n, lat_sum, lat_min, lat_max FROM rollup_minute WHERE check_id = 1').all();
     // 0.25 → 3 tenths, 0.35 → 4 tenths (rounded half up, as stored in results)
-    expect(row).toEqual([{ probes: 3, down: 1, lat_n: 2, lat_sum: 7, lat_min: 3, lat_max: 4 }]);
+    expect(db.prepare('SELECT probes, down, lat_n, lat_sum FROM rollup_minute WHERE check_id = 1').all()).toEqual([
+      { probes: 3, down: 1, lat_n: 2, lat_sum: 7 },
+    ]);
+    expect(db.prepare('SELECT probes, down, lat_n, lat_sum, lat_min, lat_max FROM rollup_hour WHERE check_id = 1').all()).toEqual([
+      { probes: 3, down: 1, lat_n: 2, lat_sum: 7, lat_min: 3, lat_max: 4 },
+    ]);
   });
 
   it('gives the hour p95 from its histogram, close to the exact one', () => {
@@ -66,6 +72,38 @@ describe('roll-ups', () => {
     const [hour] = rollups.series(1, NOON, NOON + HOUR, 'hour');
     expect(hour!.probes).toBe(120);
     expect(Math.abs(hour!.p95LatencyMs! - exact) / exact).toBeLessThan(0.026);
+  });
+
+  it('merging a counted hour leaves the same hour bucket as adding its probes one by one', () => {
+    const probes = Array.from({ length: 120 }, (_, i) => ({
+      at: NOON + i * 30_000,
+      status: (i % 40 === 7 ? 'down' : i % 50 === 3 ? 'degraded' : 'up') as ProbeStatus,
+      latencyMs: i % 40 === 7 ? null : 5 + ((i * 13) % 97) / 10,
+    }));
+    for (const p of probes) rollups.add(1, p.at, p.status, p.latencyMs);
+    const counted = (part: typeof probes): HourBucket => {
+      const histogram = new LatencyHistogram();
+      const lat = part.filter((p) => p.status !== 'down' && p.latencyMs !== null).map((p) => Math.round(p.latencyMs! * 10));
+      for (const t of lat) histogram.add(t / 10);
+      return {
+        at: NOON,
+        probes: part.length,
+        down: part.filter((p) => p.status === 'down').length,
+        degraded: part.filter((p) => p.status === 'degraded').length,
+        latN: lat.length,
+        latSumMs: lat.reduce((a, b) => a + b, 0) / 10,
+        minLatencyMs: Math.min(...lat) / 10,
+        maxLatencyMs: Math.max(...lat) / 10,
+        histogram,
+      };
+    };
+    rollups.addHour(2, counted(probes.slice(0, 50)));
+    rollups.addHour(2, counted(probes.slice(50)));
+    const [one] = rollups.series(1, NOON, NOON + HOUR, 'hour');
+    const [merged] = rollups.series(2, NOON, NOON + HOUR, 'hour');
+    expect(merged).toEqual(one);
+    expect(rollups.hourBuckets(2, NOON, NOON + 1)[0]!.histogram.bins()).toEqual(rollups.hourBuckets(1, NOON, NOON + 1)[0]!.histogram.bins());
+    expect(rollups.series(2, 0, NOON + HOUR, 'minute')).toEqual([]);
   });
 
   it('computes uptime over whole hours', () => {
