@@ -47,7 +47,6 @@ const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
 const INTERVAL = opt.intervalS * 1000;
 const log = (...a) => console.error('storage:', ...a);
-const nextTurn = () => new Promise((r) => setImmediate(r));
 
 // ---- the simulated checks --------------------------------------------------------------------
 function mulberry32(seed) {
@@ -235,7 +234,7 @@ log(`simulated in ${simulationS.toFixed(0)} s`);
 // ---- size --------------------------------------------------------------------------------------
 const rowCount = (t) => Number(db.prepare(`SELECT COUNT(*) AS n FROM ${t}`).get().n);
 const rows = Object.fromEntries(['results', 'rollup_minute', 'rollup_hour', 'alerts', 'alert_events', 'outbox', 'audit', 'entities'].map((t) => [t, rowCount(t)]));
-let perObject = null;
+let perObject;
 try {
   perObject = db.prepare('SELECT name, SUM(pgsize) AS bytes FROM dbstat GROUP BY name ORDER BY bytes DESC').all().map((r) => ({ name: r.name, bytes: Number(r.bytes) }));
 } catch {
@@ -393,7 +392,7 @@ console.log(
   ),
 );
 if (perObject) {
-  console.log('\n' + table(['table or index', 'MB'], perObject.map((o) => [o.name, mb(o.bytes)])));
+  console.log('\n' + table(['table or index', 'MB'], perObject.filter((o) => o.bytes >= 50_000).map((o) => [o.name, mb(o.bytes)])));
 }
 console.error(`storage: wrote ${out}`);
 if (opt.keep) console.error(`storage: kept ${file}`);
