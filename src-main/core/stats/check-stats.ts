@@ -172,7 +172,7 @@ export class RollingStats {
 
   /** Latency of the last `n` probes (at most 40), oldest first (null where the probe failed). */
   recentLatency(n: number): Array<number | null> {
-    return this.recent.slice(-n).map((s) => (s.ok ? s.latencyMs : null));
+    return this.recent.slice(-Math.min(n, RECENT_POINTS)).map((s) => (s.ok ? s.latencyMs : null));
   }
 
   private pushRecent(ok: boolean, latencyMs: number | null): void {
