@@ -2,6 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import Database from 'libsql';
 import { openDatabase, type Db } from '../../../src-main/core/store/database.js';
 import { ResultsRepo } from '../../../src-main/core/store/results-repo.js';
 import { RollupsRepo } from '../../../src-main/core/store/rollups-repo.js';
@@ -141,6 +142,23 @@ describe('retention', () => {
     expect(report.vacuumedPages).toBeGreaterThan(0);
     expect(after).toBeLessThan(before / 4);
     expect(Number((db.prepare('PRAGMA freelist_count').get() as { freelist_count: number }).freelist_count)).toBeLessThanOrEqual(10);
+  });
+});
+
+describe('incremental vacuum mode', () => {
+  it('is set on a new store and an older store is converted when opened', () => {
+    expect((db.prepare('PRAGMA auto_vacuum').get() as { auto_vacuum: number }).auto_vacuum).toBe(2);
+    const oldFile = join(dir, 'old.db');
+    const old = new Database(oldFile);
+    old.exec('CREATE TABLE leftover (x INTEGER)'); // a table exists before any pragma: auto_vacuum stays off
+    expect((old.prepare('PRAGMA auto_vacuum').get() as { auto_vacuum: number }).auto_vacuum).toBe(0);
+    old.close();
+    const reopened = openDatabase(oldFile);
+    try {
+      expect((reopened.prepare('PRAGMA auto_vacuum').get() as { auto_vacuum: number }).auto_vacuum).toBe(2);
+    } finally {
+      reopened.close();
+    }
   });
 });
 
