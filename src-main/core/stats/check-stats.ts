@@ -74,6 +74,8 @@ export class RollingStats {
   private latN = 0;
   private latSum = 0;
   private readonly windowBins = new Uint32Array(HISTOGRAM_BIN_COUNT);
+  /** Latencies in windowBins: fewer than latN when a loaded hour had no histogram (migrated history). */
+  private binned = 0;
   private recent: Array<{ ok: boolean; latencyMs: number | null }> = [];
   private cached: CheckStats | null = null;
 
@@ -116,6 +118,7 @@ export class RollingStats {
       const bin = binOf(latency);
       bucket.bins.set(bin, (bucket.bins.get(bin) ?? 0) + 1);
       this.windowBins[bin]!++;
+      this.binned++;
     }
     this.cached = null;
   }
@@ -137,6 +140,7 @@ export class RollingStats {
     for (const [bin, count] of hour.histogram.bins()) {
       bucket.bins.set(bin, (bucket.bins.get(bin) ?? 0) + count);
       this.windowBins[bin]! += count;
+      this.binned += count;
     }
     this.cached = null;
   }
@@ -162,7 +166,7 @@ export class RollingStats {
         this.cached = {
           uptime: (this.probes - this.down) / this.probes,
           meanLatencyMs: this.latN ? Math.round((this.latSum / this.latN) * 10) / 10 : null,
-          p95LatencyMs: percentileOfBins(this.windowBins, this.latN, 95, { min, max }),
+          p95LatencyMs: percentileOfBins(this.windowBins, this.binned, 95, { min, max }),
           probes: this.probes,
         };
       }
@@ -205,7 +209,10 @@ export class RollingStats {
       this.down -= b.down;
       this.latN -= b.latN;
       this.latSum -= b.latSum;
-      for (const [bin, count] of b.bins) this.windowBins[bin]! -= count;
+      for (const [bin, count] of b.bins) {
+        this.windowBins[bin]! -= count;
+        this.binned -= count;
+      }
       this.slots[i] = null;
       this.cached = null;
     }

@@ -145,6 +145,24 @@ describe('statistics loaded from the store', () => {
     expect(loaded.stats(now + 1).probes).toBe(stored.probes + 1);
   });
 
+  it('count hours without a histogram (history carried over from before roll-ups) in uptime and mean, not in p95', () => {
+    dir = mkdtempSync(join(tmpdir(), 'kaavan-stats-'));
+    db = openDatabase(join(dir, 'kaavan.db'));
+    const results = new ResultsRepo(db);
+    const rollups = new RollupsRepo(db);
+    // An hour carried over: 100 probes, 10 down, latencies summing to 90 × 50 ms, no histogram.
+    db.prepare(
+      'INSERT INTO rollup_hour (check_id, bucket, probes, down, degraded, lat_n, lat_sum, lat_min, lat_max, hist) VALUES (5, ?, 100, 10, 0, 90, ?, 100, 900, NULL)',
+    ).run(NOON - 2 * HOUR, 90 * 500);
+    for (let i = 0; i < 20; i++) rollups.add(5, NOON + i * 1_000, 'up', 100 + i); // 100..119 ms
+    const stats = RollingStats.load(rollups, results, 5, NOON + HOUR - 1).stats(NOON + HOUR - 1);
+    expect(stats.probes).toBe(120);
+    expect(stats.uptime).toBeCloseTo(110 / 120, 12);
+    expect(stats.meanLatencyMs).toBe(Math.round(((90 * 50 + 20 * 109.5) / 110) * 10) / 10);
+    // p95 of the 20 probes that have a histogram: nearest rank 19 → 118 ms, within a bin.
+    expect(Math.abs(stats.p95LatencyMs! - 118) / 118).toBeLessThan(0.026);
+  });
+
   it('give 24 h, 7 day and 30 day uptime from the hour roll-ups', () => {
     dir = mkdtempSync(join(tmpdir(), 'kaavan-stats-'));
     db = openDatabase(join(dir, 'kaavan.db'));
