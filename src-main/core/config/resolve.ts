@@ -12,7 +12,8 @@ export const DEFAULTS = {
   reminderEvery: 5,
   concurrency: 16,
   jitter: 0.1,
-  historyRetentionMs: 30 * 86_400_000,
+  /** How long hour roll-ups are kept (raw results: 48 h, minute roll-ups: 7 days, at most this). */
+  historyRetentionMs: 365 * 86_400_000,
   weight: 1,
   category: 'availability',
 } as const;

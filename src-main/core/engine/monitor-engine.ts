@@ -13,7 +13,7 @@ import { Scheduler } from './scheduler.js';
 import { createProbeRunner, type ProbeRunner } from './probe-runner.js';
 import { planReconcile, type DocTarget, type RenameHint } from './reconciler.js';
 import { CheckRuntime, TargetRuntime } from './runtimes.js';
-import { STATS_WINDOW_MS } from '../stats/check-stats.js';
+import { RollingStats } from '../stats/check-stats.js';
 import type { Store } from '../store/store.js';
 import type { AlertManager } from '../alerts/alert-manager.js';
 import { alertKey } from '../alerts/alert-manager.js';
@@ -24,7 +24,7 @@ import { KaavanError } from '../api/errors.js';
 import type { Logger } from '../log/logger.js';
 import { silentLogger } from '../log/logger.js';
 import { describeStoreError } from '../store/store-errors.js';
-import { pruneOnce } from '../store/retention.js';
+import { Retention, retentionPolicy } from '../store/retention.js';
 
 const SPARKLINE_POINTS = 40;
 const DELTA_COALESCE_MS = 150;
@@ -97,6 +97,7 @@ export class MonitorEngine {
   private persisted: Map<number, PersistedCheckState> | null = null;
   private queue: Promise<unknown> = Promise.resolve();
   private pendingHints: RenameHint[] = [];
+  private retention: Retention | null = null;
   private readonly now: () => number;
   private readonly log: Logger;
   private readonly runProbe: ProbeRunner;
@@ -523,16 +524,18 @@ export class MonitorEngine {
 
   private loadStats(runtime: CheckRuntime): void {
     try {
-      const history = this.options.store.results.history(runtime.id, this.now() - STATS_WINDOW_MS, 100_000);
-      for (const point of history) runtime.stats.add(point.at, point.status, point.latencyMs);
+      const { rollups, results } = this.options.store;
+      runtime.stats = RollingStats.load(rollups, results, runtime.id, this.now());
     } catch (error) {
       this.reportStoreFailure(error);
     }
   }
 
+  /** Retention in small batches (each its own short transaction), then incremental vacuum. */
   private async prune(): Promise<void> {
     try {
-      await pruneOnce(this.options.store, this.now(), { historyRetentionMs: this.settings.historyRetentionMs });
+      this.retention ??= new Retention(this.options.store.db);
+      await this.retention.run(this.now(), retentionPolicy(this.settings.historyRetentionMs));
     } catch (error) {
       this.log.warn('pruning old history failed', { error: describeStoreError(error) });
     }

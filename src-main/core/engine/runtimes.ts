@@ -26,7 +26,8 @@ export class TargetRuntime {
 }
 
 export class CheckRuntime {
-  readonly stats = new RollingStats();
+  /** 24 h statistics, loaded from roll-ups when the runtime is created (constant work per result). */
+  stats = new RollingStats();
   private disposed = false;
 
   constructor(

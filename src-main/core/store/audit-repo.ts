@@ -1,13 +1,15 @@
-import type { Db } from './database.js';
+import { atomically, type Db } from './database.js';
 import type { AuditEntry } from '../model.js';
 
 export class AuditRepo {
   constructor(private readonly db: Db) {}
 
   record(entry: Omit<AuditEntry, 'id'>): AuditEntry {
-    const info = this.db
-      .prepare('INSERT INTO audit (at, actor, action, subject, detail) VALUES (?, ?, ?, ?, ?)')
-      .run(entry.at, entry.actor, entry.action, entry.subject, JSON.stringify(entry.detail));
+    const info = atomically(this.db, () =>
+      this.db
+        .prepare('INSERT INTO audit (at, actor, action, subject, detail) VALUES (?, ?, ?, ?, ?)')
+        .run(entry.at, entry.actor, entry.action, entry.subject, JSON.stringify(entry.detail)),
+    );
     return { id: Number(info.lastInsertRowid), ...entry };
   }
 

@@ -331,13 +331,15 @@ function migrate(db: Db): void {
 }
 
 /**
- * Runs `work` atomically: its own transaction, or part of the caller's when one is open (libsql's
- * `transaction()` does not nest, and repositories are used both alone and inside the one
- * transaction per probe).
+ * Runs `work` atomically: its own write transaction, or part of the caller's when one is open
+ * (libsql's `transaction()` does not nest, and repositories are used both alone and inside the one
+ * transaction per probe). Every write goes through here or Store.transact: a write statement that
+ * fails on a busy database outside a transaction stays "in progress" in libsql and blocks every
+ * later commit of the connection, while a failed `BEGIN IMMEDIATE` leaves nothing behind.
  */
 export function atomically<T>(db: Db, work: () => T): T {
   if (db.inTransaction) return work();
-  return inTransaction(db, 'DEFERRED', work);
+  return inTransaction(db, 'IMMEDIATE', work);
 }
 
 /**

@@ -1,4 +1,4 @@
-import type { Db } from './database.js';
+import { atomically, type Db } from './database.js';
 import type { AlertNotice } from '../alerts/channel.js';
 
 export interface OutboxItem {
@@ -20,11 +20,11 @@ export class OutboxRepo {
 
   /** Returns the row id, or null when a row with this key already exists. */
   enqueue(channel: string, notice: AlertNotice, now: number, idempotencyKey: string): number | null {
-    const info = this.db
+    const info = atomically(this.db, () => this.db
       .prepare(
         'INSERT OR IGNORE INTO outbox (channel, notice, created_at, next_attempt_at, idempotency_key) VALUES (?, ?, ?, ?, ?)',
       )
-      .run(channel, JSON.stringify(notice), now, now, idempotencyKey);
+      .run(channel, JSON.stringify(notice), now, now, idempotencyKey));
     return Number(info.changes) === 0 ? null : Number(info.lastInsertRowid);
   }
 
@@ -55,13 +55,15 @@ export class OutboxRepo {
   }
 
   markDelivered(id: number, now: number): void {
-    this.db.prepare('UPDATE outbox SET delivered_at = ?, attempts = attempts + 1, last_error = NULL WHERE id = ?').run(now, id);
+    atomically(this.db, () => this.db.prepare('UPDATE outbox SET delivered_at = ?, attempts = attempts + 1, last_error = NULL WHERE id = ?').run(now, id));
   }
 
   markFailed(id: number, error: string, retryAt: number | null, now: number): void {
-    this.db
-      .prepare('UPDATE outbox SET attempts = attempts + 1, last_error = ?, next_attempt_at = COALESCE(?, next_attempt_at), failed_at = ? WHERE id = ?')
-      .run(error, retryAt, retryAt === null ? now : null, id);
+    atomically(this.db, () =>
+      this.db
+        .prepare('UPDATE outbox SET attempts = attempts + 1, last_error = ?, next_attempt_at = COALESCE(?, next_attempt_at), failed_at = ? WHERE id = ?')
+        .run(error, retryAt, retryAt === null ? now : null, id),
+    );
   }
 
   /** Pending rows (optionally only those of the given channels) and the age of the oldest. */

@@ -119,7 +119,7 @@ describe('upgrading a version-1 database', () => {
       const home = checks.find((c) => c.name === 'home')!;
       expect(store.entities.get(home.parentId!)!.name).toBe('web1');
       expect(store.results.history(home.id, 0, 10)).toEqual([
-        { at: 1000, status: 'up', latencyMs: 12.3, message: 'up in 12.3 ms' },
+        { at: 1000, status: 'up', latencyMs: 12.3, message: 'up in 12 ms' },
         { at: 2000, status: 'down', latencyMs: null, message: 'connection refused' },
       ]);
       expect(store.checkState.load().get(home.id)).toEqual({ machine: { status: 'down' } });
