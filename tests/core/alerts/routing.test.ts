@@ -159,6 +159,7 @@ describe('channels and routes config', () => {
     expect(issues({ name: 'm', kind: 'email', host: 'smtp.example.com', passwordRef: 'p', from: 'me', to: [] })).toEqual([
       'from: must be an email address like ops@example.com (or "Name <ops@example.com>")',
       'to: needs at least one address',
+      'user: a login needs the user name beside passwordRef',
     ]);
     expect(issues({ name: 'm', kind: 'email', host: 'smtp.example.com', passwordRef: 'p', from: 'a@b.c', to: ['ops@example.com'] })).toEqual([
       'user: a login needs the user name beside passwordRef',
