@@ -72,6 +72,7 @@ interface MailError {
   responseCode?: number;
   message?: string;
   cause?: unknown;
+  command?: string;
 }
 
 /** Turns a nodemailer error into one sentence naming the server and quoting its exact answer. */
@@ -90,6 +91,8 @@ export function describeMailError(err: unknown, where: string, user: string | un
   else if (e.code === 'ETIMEDOUT' || /timeout/i.test(raw)) text = `SMTP server ${where} did not answer in time${answer ? `: ${answer}` : ''}`;
   else if (/self[- ]signed|unable to verify|certificate|altnames/i.test(raw))
     text = `TLS with SMTP server ${where} failed: ${raw} (trust the server's certificate with \`ca:\`, or check the host name)`;
+  else if (e.code === 'ETLS' && e.command === 'STARTTLS')
+    text = `SMTP server ${where} refused STARTTLS: ${answer || raw} (it offers no encryption on this port: use security: tls with its TLS port, or security: none only on a trusted network)`;
   else if (e.code === 'ETLS' || /STARTTLS/i.test(raw)) text = `TLS with SMTP server ${where} failed: ${answer || raw}`;
   else if (/wrong version number|packet length too long/i.test(raw))
     text = `TLS with SMTP server ${where} failed: the server does not speak implicit TLS on this port (use security: starttls, or port 465)`;

@@ -96,6 +96,30 @@ describe('email channel', () => {
     expect(server.received[0]!.user).toBe('ops');
   });
 
+  it('starttls never falls back to clear text when the server does not offer STARTTLS', async () => {
+    const password = secretValue('pw');
+    const server = await startSmtpServer({ mode: 'none', users: { ops: password } });
+    const { channel } = await emailChannel({ host: '127.0.0.1', port: server.port, security: 'starttls', user: 'ops', passwordRef: 'smtp-st' }, { 'smtp-st': password });
+    const result = await sendTest(channel);
+    expect(result.ok).toBe(false);
+    expect((result as { error: string }).error).toBe(
+      `SMTP server 127.0.0.1:${server.port} refused STARTTLS: 500 Error: command not recognized (it offers no encryption on this port: use security: tls with its TLS port, or security: none only on a trusted network)`,
+    );
+    expect(server.authMethods).toEqual([]); // the password never crossed the wire
+    expect(server.received).toHaveLength(0);
+  });
+
+  it('a re-send with the same idempotency key is the same message; another key is another message', async () => {
+    const server = await startSmtpServer({ mode: 'none' });
+    const { channel } = await emailChannel({ host: '127.0.0.1', port: server.port, security: 'none' }, {});
+    await channel.deliver(sampleNotice(), { ...ctx('event:3:ops-mail'), attempt: 1 });
+    await channel.deliver(sampleNotice(), { ...ctx('event:3:ops-mail'), attempt: 2 });
+    await channel.deliver(sampleNotice(), ctx('event:4:ops-mail'));
+    const ids = server.received.map((m) => m.parsed.messageId);
+    expect(ids[0]).toBe(ids[1]);
+    expect(ids[2]).not.toBe(ids[0]);
+  });
+
   it('a wrong password fails with the server\'s exact answer and without the password', async () => {
     const right = secretValue('right');
     const wrong = secretValue('wrong');
