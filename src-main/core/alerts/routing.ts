@@ -208,8 +208,9 @@ export function previewRoute(
   now?: number,
 ): RoutePreview {
   const full: RouteSubject = { target: subject.target, check: subject.check, tags: subject.tags ?? [], severity: subject.severity ?? 'error', event: subject.event ?? 'opened' };
-  const noQuiet: RoutingConfig = { ...config, channels: config.channels.map((c) => ({ ...c, quietHours: now === undefined ? undefined : c.quietHours })) };
-  const channels = routeNotice(full, noQuiet, now ?? 0);
+  const noQuiet: RoutingConfig = { ...config, channels: config.channels.map((c) => ({ ...c, quietHours: undefined })) };
+  const channels = routeNotice(full, now === undefined ? noQuiet : config, now ?? 0);
+  // Escalations lie in the future, so quiet hours now say nothing about them: listed without.
   const fake: EscalatableAlert = { id: 0, state: 'open', openedAt: 0 };
   const escalations = dueEscalations(fake, full, noQuiet, Number.MAX_SAFE_INTEGER, new Set()).map((s) => ({
     afterMs: s.afterMs,

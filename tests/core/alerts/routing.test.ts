@@ -112,15 +112,15 @@ describe('routing', () => {
     const config = {
       channels: [...channels, { name: 'quiet-mail', quietHours: { from: '11:00', to: '13:00', timeZone: 'UTC' } }],
       routes: routes([
-        { channels: ['ops-mail', 'quiet-mail'], tags: ['prod'], escalate: [{ after: '15m', channels: ['oncall'] }] },
+        { channels: ['ops-mail', 'quiet-mail'], tags: ['prod'], escalate: [{ after: '15m', channels: ['oncall'] }, { after: '30m', channels: ['quiet-mail'] }] },
         { channels: ['team-chat'], minSeverity: 'critical' },
       ]),
     };
     expect(previewRoute({ target: 'web1', check: 'homepage', tags: ['prod'] }, config).text).toBe(
-      'An alert on web1/homepage would go to: ops-mail, quiet-mail; unacknowledged for 15 min also to: oncall.',
+      'An alert on web1/homepage would go to: ops-mail, quiet-mail; unacknowledged for 15 min also to: oncall; unacknowledged for 30 min also to: quiet-mail.',
     );
     expect(previewRoute({ target: 'web1', check: 'homepage', tags: ['prod'] }, config, MONDAY_NOON).text).toBe(
-      'An alert on web1/homepage would go to: ops-mail; not to quiet-mail (held back: quiet hours 11:00–13:00 (UTC)); unacknowledged for 15 min also to: oncall.',
+      'An alert on web1/homepage would go to: ops-mail; not to quiet-mail (held back: quiet hours 11:00–13:00 (UTC)); unacknowledged for 15 min also to: oncall; unacknowledged for 30 min also to: quiet-mail.',
     );
     expect(previewRoute({ target: 'db1', check: 'port' }, config).text).toBe('An alert on db1/port would go to no channel.');
     expect(previewRoute({ target: 'db1', check: 'port', severity: 'critical' }, config).text).toBe('An alert on db1/port would go to: team-chat.');
