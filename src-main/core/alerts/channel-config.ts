@@ -135,6 +135,11 @@ export function createChannel(entry: ChannelEntry, deps: ChannelDeps): AlertChan
   return kind.create({ ...entry, deliveryTimeoutMs: timeoutMs, events: entry.events }, deps);
 }
 
+/** The AlertChannels for the enabled entries, in config order (what the Notifier gets besides its built-ins). */
+export function createChannels(entries: readonly ChannelEntry[] = [], deps: ChannelDeps): AlertChannel[] {
+  return entries.filter((e) => e.enabled !== false).map((e) => createChannel(e, deps));
+}
+
 /** What the channel's entry points at, for lists ("ops@example.com via smtp.example.com:587 (starttls)"). */
 export function describeChannel(entry: ChannelEntry): string {
   return getChannelKind(entry.kind)?.describe(entry as never) ?? entry.kind;

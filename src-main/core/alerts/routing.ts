@@ -20,6 +20,11 @@ export interface RouteSubject {
   event: NoticeKind;
 }
 
+/** The subject of a notice, given its target's tags (from the config). */
+export function noticeSubject(notice: { kind: NoticeKind; alert: { target: string; check: string; severity: Severity } }, tags: readonly string[] = []): RouteSubject {
+  return { target: notice.alert.target, check: notice.alert.check, tags, severity: notice.alert.severity, event: notice.kind };
+}
+
 /** The parts of a channel entry routing reads. */
 export interface RoutableChannel {
   name: string;

@@ -2,7 +2,7 @@
 // every case states the instant it is judged at.
 import { describe, expect, it } from 'vitest';
 import { channelConfigIssues, channelEntrySchema, routesSchema, type RouteConfig } from '../../../src-main/core/alerts/channel-config.js';
-import { dueEscalations, inQuietHours, nextEscalationAt, previewRoute, routeNotice, type RoutableChannel, type RouteSubject } from '../../../src-main/core/alerts/routing.js';
+import { dueEscalations, inQuietHours, noticeSubject, nextEscalationAt, previewRoute, routeNotice, type RoutableChannel, type RouteSubject } from '../../../src-main/core/alerts/routing.js';
 
 const utc = (y: number, mo: number, d: number, h: number, mi = 0) => Date.UTC(y, mo - 1, d, h, mi);
 const MONDAY_NOON = utc(2026, 11, 23, 12);
@@ -19,6 +19,11 @@ const going = (decisions: ReturnType<typeof routeNotice>) => decisions.filter((d
 const routes = (list: unknown[]): RouteConfig[] => routesSchema.parse(list);
 
 describe('routing', () => {
+  it('a notice\'s subject is its alert\'s target, check and severity, its kind, and the target\'s tags', () => {
+    const alert = { target: 'web1', check: 'homepage', severity: 'critical' as const };
+    expect(noticeSubject({ kind: 'reminder', alert }, ['prod'])).toEqual({ target: 'web1', check: 'homepage', tags: ['prod'], severity: 'critical', event: 'reminder' });
+  });
+
   it('without routes every enabled channel gets every notice its events allow', () => {
     expect(going(routeNotice(subject(), { channels }, MONDAY_NOON))).toEqual(['ops-mail', 'team-chat', 'desktop', 'oncall']);
     expect(going(routeNotice(subject({ event: 'reminder' }), { channels }, MONDAY_NOON))).toEqual(['ops-mail', 'desktop', 'oncall']);

@@ -1,7 +1,7 @@
 // The channel registry: every kind builds from its config entry, honours `events` and `timeout`,
 // and the desktop kind explains itself where there is no desktop.
 import { describe, expect, it } from 'vitest';
-import { channelEntrySchema, channelSecretRefs, createChannel, describeChannel, sendTest } from '../../../../src-main/core/alerts/channel-config.js';
+import { channelEntrySchema, channelSecretRefs, createChannel, createChannels, describeChannel, sendTest } from '../../../../src-main/core/alerts/channel-config.js';
 import { channelKinds } from '../../../../src-main/core/alerts/channel-kinds/registry.js';
 import { ConsoleChannel } from '../../../../src-main/core/alerts/channels/console.js';
 import { createSecretStore } from '../../../../src-main/core/secrets/secrets.js';
@@ -30,6 +30,15 @@ describe('channel registry', () => {
       'notifications on this computer (Kaavan app)',
     ]);
     expect(entries.map(channelSecretRefs)).toEqual([['smtp-ops'], ['chat-hook', 'chat-key'], []]);
+  });
+
+  it('createChannels builds the enabled entries only, in order', () => {
+    const entries = [
+      { name: 'a', kind: 'webhook', urlRef: 'x' },
+      { name: 'b', kind: 'webhook', urlRef: 'y', enabled: false },
+      { name: 'c', kind: 'desktop' },
+    ].map((e) => channelEntrySchema.parse(e));
+    expect(createChannels(entries, deps).map((c) => c.name)).toEqual(['a', 'c']);
   });
 
   it('events and timeout from the entry reach the channel', () => {
