@@ -9,7 +9,6 @@
 // Reference: docs/channels.md.
 import { createHash } from 'node:crypto';
 import { isIP } from 'node:net';
-import nodemailer from 'nodemailer';
 import { z } from 'zod';
 import type { AlertChannel, AlertNotice, DeliveryContext, DeliveryReceipt, NoticeKind } from '../channel.js';
 import { defineChannelKind, redact, requireSecret, secretRefField, type ChannelBase, type ChannelDeps } from './types.js';
@@ -43,6 +42,14 @@ export const emailParamsShape = {
 
 type EmailParams = z.infer<z.ZodObject<typeof emailParamsShape>>;
 export type EmailChannelConfig = ChannelBase & EmailParams;
+
+type NodemailerModule = typeof import('nodemailer');
+let nodemailerModule: Promise<NodemailerModule['default']> | null = null;
+
+/** Loaded on first send: the config schema (which imports this file) stays cheap for the CLI and the renderer's type imports. */
+function loadNodemailer(): Promise<NodemailerModule['default']> {
+  return (nodemailerModule ??= import('nodemailer').then((m) => m.default));
+}
 
 const DEFAULT_PORT = { tls: 465, starttls: 587, none: 25 } as const;
 
@@ -124,7 +131,7 @@ export class EmailChannel implements AlertChannel {
     const where = `${c.host}:${portOf(c)}`;
     const password = c.passwordRef ? await requireSecret(this.deps.secrets, c.passwordRef, c.name, 'passwordRef') : undefined;
     const secrets = password ? [password] : [];
-    const transport = nodemailer.createTransport({
+    const transport = (await loadNodemailer()).createTransport({
       host: c.host,
       port: portOf(c),
       secure: security === 'tls',
