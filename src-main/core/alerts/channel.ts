@@ -12,6 +12,39 @@ export interface AlertNotice {
   /** One or two lines: the reason, or "Recovered after being down for 4 min 12 s". */
   body: string;
   at: number;
+  // Optional context for channels that show more than a line (email, webhook). The alert manager
+  // fills what it knows; a channel shows what is present and leaves the rest out.
+  /** What the check probes, as its kind describes it ("https://web1.example.com/health"). */
+  url?: string;
+  /** How long the outage lasted, on a recovery notice. */
+  downtimeMs?: number;
+  /** The last few probe results, newest first. */
+  recentResults?: NoticeResult[];
+  /** Figures over the check's recent history (the LAYA webhook payload's `statistics`). */
+  statistics?: NoticeStatistics;
+  /** Set on a notice sent because an alert stayed unacknowledged (routing escalation). */
+  escalation?: { step: number; afterMs: number };
+}
+
+export interface NoticeResult {
+  at: number;
+  status: 'up' | 'degraded' | 'down';
+  latencyMs: number | null;
+  message: string;
+}
+
+export interface NoticeStatistics {
+  totalChecks: number;
+  totalFailures: number;
+  consecutiveFailures: number;
+  /** 0..100 */
+  uptimePercentage: number;
+  avgResponseTimeMs: number | null;
+}
+
+/** What the peer answered to a delivery ("250 2.0.0 Ok: queued", "HTTP 200 from hooks.example.com"). */
+export interface DeliveryReceipt {
+  answer: string;
 }
 
 export interface AlertChannel {
@@ -28,7 +61,7 @@ export interface AlertChannel {
    * crash between sending and recording the delivery never shows the notice twice.
    * `ctx.signal` aborts at the channel's delivery timeout or at shutdown.
    */
-  deliver(notice: AlertNotice, ctx: DeliveryContext): Promise<void>;
+  deliver(notice: AlertNotice, ctx: DeliveryContext): Promise<void | DeliveryReceipt>;
 }
 
 export interface DeliveryContext {
