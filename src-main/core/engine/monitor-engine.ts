@@ -98,6 +98,8 @@ export class MonitorEngine {
   private queue: Promise<unknown> = Promise.resolve();
   private pendingHints: RenameHint[] = [];
   private retention: Retention | null = null;
+  private pruning: Promise<void> | null = null;
+  private stopped = false;
   private readonly now: () => number;
   private readonly log: Logger;
   private readonly runProbe: ProbeRunner;
@@ -123,7 +125,8 @@ export class MonitorEngine {
    * alerts of checks removed while Kaavan was stopped and repairs alert levels from stored state.
    */
   reconcile(config: KaavanConfig, reason: ReconcileReason = 'change'): Promise<void> {
-    const run = () => this.reconcileNow(config, reason);
+    // After stop() the store is about to close: a late change (a file event) must not touch it.
+    const run = () => (this.stopped ? Promise.resolve() : this.reconcileNow(config, reason));
     const result = this.queue.then(run, run);
     this.queue = result.catch((error: unknown) => this.log.error('reconcile failed', { error }));
     return result;
@@ -279,8 +282,12 @@ export class MonitorEngine {
     void this.prune();
   }
 
-  /** Stops probing; waits for probes in flight to settle (their outcomes are dropped). */
+  /**
+   * Stops probing; waits for probes in flight, a reconcile and a retention run to settle, so the
+   * store can be closed safely afterwards (libsql aborts the process on a closed connection).
+   */
   async stop(): Promise<void> {
+    this.stopped = true;
     const scheduler = this.scheduler;
     this.scheduler = null;
     scheduler?.stop();
@@ -290,6 +297,7 @@ export class MonitorEngine {
     this.pruneTimer = null;
     this.started = false;
     await this.queue.catch(() => undefined);
+    await this.pruning;
     await Promise.all([...this.checks.values()].map((c) => c.dispose(scheduler)));
     await Promise.all([...this.targets.values()].map((t) => t.dispose()));
   }
@@ -371,7 +379,7 @@ export class MonitorEngine {
   /** Marks a check's view as changed; changed views are sent together, at most every 150 ms. */
   markDirty(checkId?: number): void {
     if (checkId !== undefined) this.dirty.add(checkId);
-    if (this.deltaTimer) return;
+    if (this.deltaTimer || this.stopped) return;
     this.deltaTimer = setTimeout(() => {
       this.deltaTimer = null;
       this.publishDelta();
@@ -532,12 +540,18 @@ export class MonitorEngine {
   }
 
   /** Retention in small batches (each its own short transaction), then incremental vacuum. */
-  private async prune(): Promise<void> {
-    try {
-      this.retention ??= new Retention(this.options.store.db);
-      await this.retention.run(this.now(), retentionPolicy(this.settings.historyRetentionMs));
-    } catch (error) {
-      this.log.warn('pruning old history failed', { error: describeStoreError(error) });
-    }
+  private prune(): Promise<void> {
+    if (this.stopped || this.pruning) return this.pruning ?? Promise.resolve();
+    this.pruning = (async () => {
+      try {
+        this.retention ??= new Retention(this.options.store.db);
+        await this.retention.run(this.now(), retentionPolicy(this.settings.historyRetentionMs), { isCancelled: () => this.stopped });
+      } catch (error) {
+        this.log.warn('pruning old history failed', { error: describeStoreError(error) });
+      } finally {
+        this.pruning = null;
+      }
+    })();
+    return this.pruning;
   }
 }

@@ -51,6 +51,8 @@ export function retentionPolicy(historyRetentionMs?: number): RetentionPolicy {
 }
 
 export interface RetentionOptions {
+  /** Checked between batches: true stops the run there (its owner is shutting down). */
+  isCancelled?: () => boolean;
   /** Rows per delete statement (default 2,000). */
   batchSize?: number;
   /** Free pages kept for reuse rather than returned to the file system (default 1,024 = 4 MiB). */
@@ -131,6 +133,7 @@ export class Retention {
     };
     const drain = async (key: Exclude<keyof RetentionReport, 'vacuumedPages' | 'batches'>, batch: () => number) => {
       for (;;) {
+        if (options.isCancelled?.()) return;
         // Each batch is its own short write transaction (see atomically: never a bare write).
         const deleted = atomically(this.db, batch);
         report.batches++;
@@ -158,12 +161,13 @@ export class Retention {
     await drain('alertEvents', () => Number(this.alertEventsStmt.run(alertsBefore, alertsBefore, batchSize).changes));
     await nextTurn();
     await drain('alerts', () => Number(this.alertsStmt.run(alertsBefore, alertsBefore, batchSize).changes));
-    report.vacuumedPages = await this.vacuum(options.reservePages ?? 1_024, options.vacuumStepPages ?? 2_048);
+    if (options.isCancelled?.()) return report;
+    report.vacuumedPages = await this.vacuum(options.reservePages ?? 1_024, options.vacuumStepPages ?? 2_048, options.isCancelled);
     return report;
   }
 
   /** Returns free pages beyond the reserve to the file system; 0 when auto_vacuum is not INCREMENTAL. */
-  private async vacuum(reservePages: number, stepPages: number): Promise<number> {
+  private async vacuum(reservePages: number, stepPages: number, isCancelled?: () => boolean): Promise<number> {
     const mode = Number((this.db.prepare('PRAGMA auto_vacuum').get() as { auto_vacuum: number }).auto_vacuum);
     if (mode !== 2) return 0;
     const freePages = () => Number((this.db.prepare('PRAGMA freelist_count').get() as { freelist_count: number }).freelist_count);
@@ -171,6 +175,7 @@ export class Retention {
     let free = start;
     while (free > reservePages) {
       await nextTurn();
+      if (isCancelled?.()) break;
       atomically(this.db, () => this.db.exec(`PRAGMA incremental_vacuum(${Math.min(stepPages, free - reservePages)})`));
       const after = freePages();
       if (after >= free) break;
