@@ -12,8 +12,15 @@ export interface KaavanOptions {
   /** Folder for kaavan.db (SQLite) and other state; created when missing. */
   dataDir: string;
   mode: 'electron' | 'headless';
-  /** Channels besides the built-in ones (the shell adds the desktop Notification channel). */
+  /**
+   * Default channels, used while the config has no `channels:` list (the app's desktop
+   * notifications). A config that lists channels replaces them.
+   */
   channels?: AlertChannel[];
+  /** Channels that always get every notice, whatever the config says (serve's console log). */
+  alwaysOnChannels?: AlertChannel[];
+  /** Builds the Electron notification channel for `kind: desktop` entries (the app only). */
+  desktopChannel?: (name: string) => AlertChannel;
   secrets?: SecretStore;
   /** Clock, injectable for tests. */
   now?: () => number;

@@ -12,6 +12,8 @@ import { createProbeRunner } from './engine/probe-runner.js';
 import { consoleLogger } from './log/logger.js';
 import { humanDuration } from './config/duration.js';
 import { acquireDataDirLock } from './datadir/lock.js';
+import { ChannelSet } from './alerts/channel-set.js';
+import { createChannel } from './alerts/channel-config.js';
 
 /** How often Kaavan looks at its own delivery backlog. */
 const BACKLOG_CHECK_MS = 30_000;
@@ -43,10 +45,12 @@ export async function createKaavan(options: KaavanOptions): Promise<KaavanRuntim
 
   // Validate the configuration before opening anything, so a bad file fails fast and cleanly.
   let engine: MonitorEngine | null = null;
+  let channelSet: ChannelSet | null = null;
   const location = options.configStore.location;
   const config = new ConfigManager(
     options.configStore,
     async (doc) => {
+      await channelSet?.apply(doc);
       await engine?.reconcile(doc, 'change');
       health.clear('config-invalid');
       events.emit({ type: 'config.changed' });
@@ -74,11 +78,19 @@ export async function createKaavan(options: KaavanOptions): Promise<KaavanRuntim
   }
   const notifier = new Notifier({
     outbox: store.outbox,
-    channels: options.channels ?? [],
+    channels: [],
     now,
     onError: (channel, error) => log.warn(`delivery via ${channel} failed`, { error: error instanceof Error ? error.message : String(error) }),
     ...(options.backoffMs ? { backoffMs: options.backoffMs } : {}),
   });
+  channelSet = new ChannelSet({
+    notifier,
+    defaults: options.channels ?? [],
+    alwaysOn: options.alwaysOnChannels ?? [],
+    create: (entry) => createChannel(entry, { secrets, log, now, ...(options.desktopChannel ? { desktop: options.desktopChannel } : {}) }),
+    now,
+  });
+  await channelSet.apply(initial);
   const alerts = new AlertManager(
     store,
     notifier,
@@ -125,6 +137,11 @@ export async function createKaavan(options: KaavanOptions): Promise<KaavanRuntim
     events,
     health,
     now,
+    channelFor: (name) => {
+      const entry = (config.current.channels ?? []).find((c) => c.name === name);
+      if (entry) return createChannel(entry, { secrets, log, now, ...(options.desktopChannel ? { desktop: options.desktopChannel } : {}) });
+      return [...(options.alwaysOnChannels ?? []), ...((config.current.channels ?? []).length ? [] : (options.channels ?? []))].find((c) => c.name === name) ?? null;
+    },
   });
 
   const checkBacklog = () => {

@@ -9,6 +9,8 @@ import { createProbeRunner } from '../core/engine/probe-runner.js';
 import { KaavanError } from '../core/api/errors.js';
 import { createKaavan } from '../core/kaavan.js';
 import { ConsoleChannel } from '../core/alerts/channels/console.js';
+import { channelSecretRefs, createChannel, describeChannel, sendTest } from '../core/alerts/channel-config.js';
+import { consoleLogger } from '../core/log/logger.js';
 import { createFileLogger } from '../core/log/file-logger.js';
 import { installProcessGuards } from '../core/log/process-guards.js';
 import { createSecretStore } from '../core/secrets/secrets.js';
@@ -34,6 +36,8 @@ Commands:
   secret set NAME            store a secret in the OS keychain (value read from stdin)
   secret delete NAME         remove a secret from the keychain
   secret list                list secret names and where each comes from (never values)
+  channel list               the configured channels and whether their secrets are set
+  channel test NAME          send a test notice through one channel; prints the server's answer
 
 Options (every command):
   --config FILE   YAML or JSON configuration (default: $KAAVAN_CONFIG or <data>/config.yaml)
@@ -58,7 +62,7 @@ export interface CliIo {
   onReloadSignal?: (reload: () => void) => () => void;
 }
 
-const COMMANDS = ['config', 'check', 'serve', 'secret'] as const;
+const COMMANDS = ['config', 'check', 'serve', 'secret', 'channel'] as const;
 const OPTIONS = {
   config: { type: 'string' },
   data: { type: 'string' },
@@ -154,6 +158,8 @@ export async function main(argv: string[], partialIo: Partial<CliIo> = {}): Prom
       }
       case 'secret':
         return await secretCommand(ctx, sub, rest);
+      case 'channel':
+        return await channelCommand(ctx, sub, rest);
       default: {
         const guess = nearest(command ?? '', COMMANDS);
         throw new UsageError(`unknown command "${command}"; ${guess ? `did you mean "${guess}"?` : 'run "kaavan --help"'}`);
@@ -281,7 +287,7 @@ async function serve(ctx: Ctx, port: number): Promise<number> {
       configStore: new FileConfigStore(ctx.configFile),
       dataDir: ctx.dataDir,
       mode: 'headless',
-      channels: [new ConsoleChannel((line) => ctx.io.stderr(`${line}\n`))],
+      alwaysOnChannels: [new ConsoleChannel((line) => ctx.io.stderr(`${line}\n`))],
       logger,
     });
   } catch (error) {
@@ -386,3 +392,55 @@ function requireName(rest: string[], verb: string): string {
   return rest[0]!;
 }
 export { defaultDataDir, defaultConfigFile } from './paths.js';
+
+/** `kaavan channel list|test NAME`: straight from the config file, no running engine needed. */
+async function channelCommand(ctx: Ctx, sub: string | undefined, rest: string[]): Promise<number> {
+  const config = await loadConfig(ctx, true);
+  const entries = config.channels ?? [];
+  const secrets = createSecretStore();
+  const deps = { secrets, log: consoleLogger(), now: Date.now };
+  switch (sub) {
+    case 'list': {
+      const rows = await Promise.all(
+        entries.map(async (e) => ({
+          name: e.name,
+          kind: e.kind,
+          describe: describeChannel(e),
+          enabled: e.enabled !== false,
+          secrets: await Promise.all(channelSecretRefs(e).map(async (ref) => ({ name: ref, set: (await secrets.get(ref).catch(() => null)) !== null }))),
+        })),
+      );
+      if (ctx.json) ctx.io.stdout(`${JSON.stringify(rows)}\n`);
+      else if (rows.length === 0) ctx.io.stdout('No channels in the configuration (the app shows desktop notifications; serve logs to stderr).\n');
+      else
+        ctx.io.stdout(
+          `${rows
+            .map((r) => {
+              const missing = r.secrets.filter((x) => !x.set).map((x) => x.name);
+              return `${r.name}\t${r.kind}\t${r.describe}${r.enabled ? '' : ' (disabled)'}${missing.length ? `\tsecret not set: ${missing.join(', ')}` : ''}`;
+            })
+            .join('\n')}\n`,
+        );
+      return EXIT.ok;
+    }
+    case 'test': {
+      if (rest.length !== 1) throw new UsageError('usage: kaavan channel test NAME');
+      const name = rest[0]!;
+      const entry = entries.find((e) => e.name === name);
+      if (!entry) {
+        const guess = nearest(name, entries.map((e) => e.name));
+        throw new KaavanError('not_found', `no channel named "${name}" in ${ctx.configFile}${guess ? `; did you mean "${guess}"?` : ''}`);
+      }
+      const result = await sendTest(createChannel(entry, deps));
+      if (ctx.json) ctx.io.stdout(`${JSON.stringify({ channel: name, ...result })}\n`);
+      else if (result.ok) ctx.io.stdout(`Sent a test notice through "${name}": ${result.answer}\n`);
+      if (!result.ok) {
+        ctx.io.stderr(`kaavan: the test through "${name}" failed: ${result.error}\n`);
+        return EXIT.failure;
+      }
+      return EXIT.ok;
+    }
+    default:
+      throw new UsageError(`unknown command "channel ${sub ?? ''}"; use list or test NAME`);
+  }
+}

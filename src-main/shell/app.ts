@@ -171,6 +171,7 @@ class Shell {
         dataDir: this.dataDir,
         mode: 'electron',
         channels: [this.desktopChannel()],
+        desktopChannel: (name) => this.desktopChannel(name),
         secrets: createSecretStore(),
         logger,
       });
@@ -219,8 +220,9 @@ class Shell {
     else logger.warn('Kaavan has a problem of its own', { problems: health.problems.map((p) => p.message) });
   }
 
-  private desktopChannel(): DesktopChannel {
+  private desktopChannel(name?: string): DesktopChannel {
     return new DesktopChannel({
+      ...(name ? { name } : {}),
       enabled: () => this.settings.notifications !== false,
       onClick: (alertId) => this.openWindow(alertRoute(alertId)),
       ...(this.appIcon ? { icon: this.appIcon } : {}),

@@ -17,14 +17,18 @@ export interface DesktopChannelOptions {
   /** App icon shown in the notification (Linux/Windows). */
   icon?: NativeImage;
   now?: () => number;
+  /** The channel's name (a `kind: desktop` entry of the config's `channels:`); "desktop" by default. */
+  name?: string;
 }
 
 export class DesktopChannel implements AlertChannel {
-  readonly name = 'desktop';
+  readonly name: string;
   /** Notifications are kept referenced until closed: a collected one loses its click handler. */
   private readonly live = new Set<Notification>();
 
-  constructor(private readonly options: DesktopChannelOptions) {}
+  constructor(private readonly options: DesktopChannelOptions) {
+    this.name = options.name ?? 'desktop';
+  }
 
   accepts(kind: NoticeKind): boolean {
     // Acknowledging or resolving by hand is something the user just did: no popup for that.

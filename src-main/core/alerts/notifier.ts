@@ -176,6 +176,7 @@ function abortable<T>(work: Promise<T>, signal: AbortSignal): Promise<T> {
 export class Notifier {
   private readonly lanes = new Map<string, DeliveryLane>();
   private started = false;
+  private router: ((notice: AlertNotice) => ReadonlySet<string> | null) | null = null;
 
   constructor(private readonly options: NotifierOptions) {
     for (const channel of options.channels) this.lanes.set(channel.name, new DeliveryLane(channel, options));
@@ -189,6 +190,11 @@ export class Notifier {
     const lane = new DeliveryLane(channel, this.options);
     this.lanes.set(channel.name, lane);
     if (this.started) lane.start();
+  }
+
+  /** Decides which lanes get a notice (routes, quiet hours); without one, every lane that accepts it. */
+  setRouter(router: (notice: AlertNotice) => ReadonlySet<string> | null): void {
+    this.router = router;
   }
 
   async removeChannel(name: string): Promise<void> {
@@ -205,8 +211,10 @@ export class Notifier {
   enqueue(notice: AlertNotice, eventKey: string, tx: Tx): void {
     const at = (this.options.now ?? Date.now)();
     const wanted: DeliveryLane[] = [];
+    const routed = this.router?.(notice) ?? null;
     for (const lane of this.lanes.values()) {
       if (!lane.channel.accepts(notice.kind)) continue;
+      if (routed && !routed.has(lane.channel.name)) continue;
       this.options.outbox.enqueue(lane.channel.name, notice, at, `${eventKey}:${lane.channel.name}`);
       wanted.push(lane);
     }

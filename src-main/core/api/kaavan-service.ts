@@ -1,5 +1,7 @@
 // The one implementation of KaavanService. Transports call it through methods.ts (validated input).
-import type { KaavanEvent, KaavanService, SecretInfo, ServiceInfo, ValidationResult } from './service.js';
+import type { ChannelInfo, KaavanEvent, KaavanService, SecretInfo, ServiceInfo, ValidationResult } from './service.js';
+import type { AlertChannel } from '../alerts/channel.js';
+import { channelSecretRefs, describeChannel, sendTest } from '../alerts/channel-config.js';
 import type { AuditEntry, CheckResult, KaavanHealth, Overview } from '../model.js';
 import type { SelfHealth } from '../health/self-health.js';
 import type { CheckConfig, KaavanConfig, Settings } from '../config/schema.js';
@@ -26,6 +28,8 @@ export interface ServiceDeps {
   events: EventHub;
   health: SelfHealth;
   now: () => number;
+  /** A fresh channel by name (configured or built in), for "Send test"; null when there is none. */
+  channelFor?: (name: string) => AlertChannel | null;
 }
 
 /** Fan-out of service events; a throwing listener cannot break the others. */
@@ -244,6 +248,34 @@ export class KaavanServiceImpl implements KaavanService {
 
   async listAudit(input: { limit?: number }): Promise<AuditEntry[]> {
     return this.deps.store.audit.list(input.limit ?? 200);
+  }
+
+  async listChannels(): Promise<ChannelInfo[]> {
+    const configured = this.deps.config.current.channels ?? [];
+    if (configured.length === 0) {
+      const builtIn = ['console', 'desktop'].map((name) => this.deps.channelFor?.(name)).filter((c): c is AlertChannel => !!c);
+      return builtIn.map((c) => ({ name: c.name, kind: c.name, describe: c.name === 'console' ? 'the server log' : 'notifications on this computer', builtIn: true, enabled: true, secrets: [] }));
+    }
+    return Promise.all(
+      configured.map(async (entry) => ({
+        name: entry.name,
+        kind: entry.kind,
+        describe: describeChannel(entry),
+        builtIn: false,
+        enabled: entry.enabled !== false,
+        secrets: await Promise.all(
+          channelSecretRefs(entry).map(async (ref) => ({ name: ref, set: (await this.deps.secrets.get(ref).catch(() => null)) !== null })),
+        ),
+      })),
+    );
+  }
+
+  async testChannel(input: { name: string }) {
+    const channel = this.deps.channelFor?.(input.name) ?? null;
+    if (!channel) throw new KaavanError('not_found', `no channel named "${input.name}"`);
+    const result = await sendTest(channel, { now: this.deps.now });
+    this.audit('channel.test', input.name, { ok: result.ok });
+    return result;
   }
 
   subscribe(listener: (event: KaavanEvent) => void): () => void {

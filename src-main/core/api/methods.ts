@@ -53,6 +53,8 @@ export const methodInputs = {
   listSecrets: none,
   setSecret: z.strictObject({ name: secretName, value: z.string().min(1).max(65_536) }),
   deleteSecret: z.strictObject({ name: secretName }),
+  listChannels: none,
+  testChannel: z.strictObject({ name }),
   listAudit: z
     .strictObject({ limit: z.number().int().min(1).max(1000).optional() })
     .optional()

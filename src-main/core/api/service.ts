@@ -41,6 +41,18 @@ export interface ServiceInfo {
   checkKinds: Array<{ kind: string; title: string }>;
 }
 
+export interface ChannelInfo {
+  name: string;
+  kind: string;
+  /** "ops@example.com via smtp.example.com:587 (starttls)". */
+  describe: string;
+  /** A default of the app or serve, not from the config. */
+  builtIn: boolean;
+  enabled: boolean;
+  /** Secrets the channel needs and whether each is set (never their values). */
+  secrets: Array<{ name: string; set: boolean }>;
+}
+
 export interface SecretInfo {
   name: string;
   /** Where the value was found. */
@@ -84,6 +96,11 @@ export interface KaavanService {
   deleteSecret(input: { name: string }): Promise<{ deleted: boolean }>;
 
   listAudit(input: { limit?: number }): Promise<AuditEntry[]>;
+
+  /** The channels notices go to: configured ones, or the built-in defaults when none are. */
+  listChannels(): Promise<ChannelInfo[]>;
+  /** Sends a test notice through one channel now; the server's exact answer on failure. */
+  testChannel(input: { name: string }): Promise<{ ok: true; answer: string } | { ok: false; error: string }>;
 
   /** Subscribes to the event stream; returns the unsubscribe function. */
   subscribe(listener: (event: KaavanEvent) => void): () => void;

@@ -5,6 +5,7 @@ import { z } from 'zod';
 import { durationField, nameField, nameKey, reminderField } from './fields.js';
 import { echo, nearest } from './messages.js';
 import { checkKinds } from '../checks/registry.js';
+import { channelConfigIssues, channelEntrySchema, routesSchema } from '../alerts/channel-config.js';
 import type { CheckKind } from '../checks/types.js';
 
 export const CONFIG_VERSION = 1;
@@ -94,10 +95,17 @@ export const configSchema = z
     version: z.literal(CONFIG_VERSION, { error: `must be ${CONFIG_VERSION}` }),
     settings: settingsSchema.optional(),
     targets: z.array(targetSchema).optional(),
+    /** Where notices go (docs/channels.md); without it, the built-in channels of the app or serve. */
+    channels: z.array(channelEntrySchema).max(100, 'at most 100 channels').optional(),
+    /** Which notices go to which channels; without it, every channel gets every notice. */
+    routes: routesSchema.optional(),
   })
   .superRefine((config, ctx) => {
     duplicateNames(config.targets ?? [], ctx, (index) => ['targets', index, 'name'], (name, first) =>
       `duplicate target name ${echo(name)}${sameName(name, first)}`);
+    for (const issue of channelConfigIssues(config.channels ?? [], config.routes ?? [])) {
+      ctx.addIssue({ code: 'custom', path: issue.path as PropertyKey[], message: issue.message });
+    }
   });
 
 export type KaavanConfig = z.infer<typeof configSchema>;

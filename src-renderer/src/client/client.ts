@@ -83,6 +83,8 @@ export function createClient(t: Transport): KaavanClient {
     info: () => call('info'),
     overview: () => call('overview'),
     health: () => call('health'),
+    listChannels: () => call('listChannels'),
+    testChannel: (i) => call('testChannel', i),
     checkHistory: (i) => call('checkHistory', i),
     listAlerts: (i) => call('listAlerts', i),
     alertDetail: (i) => call('alertDetail', i),
