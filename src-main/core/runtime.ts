@@ -13,6 +13,7 @@ import { consoleLogger } from './log/logger.js';
 import { humanDuration } from './config/duration.js';
 import { acquireDataDirLock } from './datadir/lock.js';
 import { ChannelSet } from './alerts/channel-set.js';
+import { Escalator } from './alerts/escalation.js';
 import { createChannel } from './alerts/channel-config.js';
 
 /** How often Kaavan looks at its own delivery backlog. */
@@ -46,11 +47,13 @@ export async function createKaavan(options: KaavanOptions): Promise<KaavanRuntim
   // Validate the configuration before opening anything, so a bad file fails fast and cleanly.
   let engine: MonitorEngine | null = null;
   let channelSet: ChannelSet | null = null;
+  let escalator: Escalator | null = null;
   const location = options.configStore.location;
   const config = new ConfigManager(
     options.configStore,
     async (doc) => {
       await channelSet?.apply(doc);
+      escalator?.apply(doc);
       await engine?.reconcile(doc, 'change');
       health.clear('config-invalid');
       events.emit({ type: 'config.changed' });
@@ -91,6 +94,8 @@ export async function createKaavan(options: KaavanOptions): Promise<KaavanRuntim
     now,
   });
   await channelSet.apply(initial);
+  escalator = new Escalator(store, notifier, now, log);
+  escalator.apply(initial);
   const alerts = new AlertManager(
     store,
     notifier,
@@ -166,6 +171,7 @@ export async function createKaavan(options: KaavanOptions): Promise<KaavanRuntim
       checkBacklog();
       backlogTimer = setInterval(checkBacklog, BACKLOG_CHECK_MS);
       backlogTimer.unref?.();
+      escalator!.start();
       config.startWatching();
     },
     async reloadConfig() {
@@ -180,6 +186,7 @@ export async function createKaavan(options: KaavanOptions): Promise<KaavanRuntim
       if (stopped) return;
       stopped = true;
       if (backlogTimer) clearInterval(backlogTimer);
+      escalator!.stop();
       config.stopWatching();
       // Order matters: no new probes, then wait for deliveries in flight, then close the store.
       await engine!.stop();

@@ -223,6 +223,24 @@ export class Notifier {
     });
   }
 
+  /**
+   * Writes outbox rows for exactly these lanes (an escalation step names its own channels), inside
+   * `tx`; unknown names are skipped. Same idempotency rule as enqueue().
+   */
+  enqueueTo(notice: AlertNotice, eventKey: string, channels: readonly string[], tx: Tx): void {
+    const at = (this.options.now ?? Date.now)();
+    const wanted: DeliveryLane[] = [];
+    for (const name of channels) {
+      const lane = this.lanes.get(name);
+      if (!lane) continue;
+      this.options.outbox.enqueue(name, notice, at, `${eventKey}:${name}`);
+      wanted.push(lane);
+    }
+    tx.afterCommit(() => {
+      for (const lane of wanted) void lane.kick().catch(() => undefined);
+    });
+  }
+
   /** Delivers everything due now on every lane; resolves when done (tests await it). */
   async flush(): Promise<void> {
     await Promise.all([...this.lanes.values()].map((lane) => lane.kick().catch(() => undefined)));
