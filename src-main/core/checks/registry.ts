@@ -2,8 +2,9 @@
 import type { CheckKind } from './types.js';
 import { httpCheck } from './kinds/http.js';
 import { tcpCheck } from './kinds/tcp.js';
+import { diskCheck } from './kinds/disk.js';
 
-export const checkKinds = [httpCheck, tcpCheck] as const;
+export const checkKinds = [httpCheck, tcpCheck, diskCheck] as const;
 
 const byKind = new Map<string, CheckKind>(checkKinds.map((k) => [k.kind, k as unknown as CheckKind]));
 
