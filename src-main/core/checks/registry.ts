@@ -3,8 +3,9 @@ import type { CheckKind } from './types.js';
 import { httpCheck } from './kinds/http.js';
 import { tcpCheck } from './kinds/tcp.js';
 import { diskCheck } from './kinds/disk.js';
+import { filesCheck } from './kinds/files.js';
 
-export const checkKinds = [httpCheck, tcpCheck, diskCheck] as const;
+export const checkKinds = [httpCheck, tcpCheck, diskCheck, filesCheck] as const;
 
 const byKind = new Map<string, CheckKind>(checkKinds.map((k) => [k.kind, k as unknown as CheckKind]));
 

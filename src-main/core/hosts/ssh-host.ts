@@ -5,11 +5,16 @@
 // changed key is seen every later connection is refused until the configuration changes (a new
 // SshHost is built then). Errors read like a person wrote them; secrets never appear in them.
 import { createHash } from 'node:crypto';
-import { Client, utils, type ClientChannel, type ConnectConfig, type SFTPWrapper } from 'ssh2';
+import ssh2 from 'ssh2';
+import type { Client as SshClient, ClientChannel, ConnectConfig, SFTPWrapper } from 'ssh2';
 import type { ExecOptions, ExecResult, Host } from './host.js';
 import type { SecretReader } from '../checks/types.js';
 import type { Logger } from '../log/logger.js';
 import { sshLabel, type SshConfig } from './ssh-config.js';
+
+// ssh2 is CommonJS; Node's ESM loader cannot see its `utils` export by name.
+const { Client, utils } = ssh2;
+type Client = SshClient;
 
 const DEFAULT_MAX_OUTPUT = 1024 * 1024;
 
