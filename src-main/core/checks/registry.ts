@@ -4,8 +4,9 @@ import { httpCheck } from './kinds/http.js';
 import { tcpCheck } from './kinds/tcp.js';
 import { diskCheck } from './kinds/disk.js';
 import { filesCheck } from './kinds/files.js';
+import { logsCheck } from './kinds/logs.js';
 
-export const checkKinds = [httpCheck, tcpCheck, diskCheck, filesCheck] as const;
+export const checkKinds = [httpCheck, tcpCheck, diskCheck, filesCheck, logsCheck] as const;
 
 const byKind = new Map<string, CheckKind>(checkKinds.map((k) => [k.kind, k as unknown as CheckKind]));
 
