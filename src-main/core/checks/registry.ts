@@ -5,8 +5,9 @@ import { tcpCheck } from './kinds/tcp.js';
 import { diskCheck } from './kinds/disk.js';
 import { filesCheck } from './kinds/files.js';
 import { logsCheck } from './kinds/logs.js';
+import { commandCheck } from './kinds/command.js';
 
-export const checkKinds = [httpCheck, tcpCheck, diskCheck, filesCheck, logsCheck] as const;
+export const checkKinds = [httpCheck, tcpCheck, diskCheck, filesCheck, logsCheck, commandCheck] as const;
 
 const byKind = new Map<string, CheckKind>(checkKinds.map((k) => [k.kind, k as unknown as CheckKind]));
 
