@@ -6,8 +6,9 @@ import { diskCheck } from './kinds/disk.js';
 import { filesCheck } from './kinds/files.js';
 import { logsCheck } from './kinds/logs.js';
 import { commandCheck } from './kinds/command.js';
+import { systemCheck } from './kinds/system.js';
 
-export const checkKinds = [httpCheck, tcpCheck, diskCheck, filesCheck, logsCheck, commandCheck] as const;
+export const checkKinds = [httpCheck, tcpCheck, diskCheck, filesCheck, logsCheck, commandCheck, systemCheck] as const;
 
 const byKind = new Map<string, CheckKind>(checkKinds.map((k) => [k.kind, k as unknown as CheckKind]));
 
