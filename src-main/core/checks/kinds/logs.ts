@@ -12,9 +12,9 @@ import { defineCheckKind, type ProbeContext } from '../types.js';
 import { durationField } from '../../config/fields.js';
 import { humanDuration, parseDuration } from '../../config/duration.js';
 import type { ProbeOutcome } from '../../model.js';
-import { formatBytes, roundLatency } from '../probe-support.js';
-import { shellQuote } from '../../hosts/shell-quote.js';
-import { firstLineOf, onHost, regexField, runOnHost, withHostDeadline } from '../../hosts/host-probe.js';
+import { roundLatency } from '../probe-support.js';
+import { readNewLines } from '../../hosts/log-tail.js';
+import { onHost, regexField, withHostDeadline } from '../../hosts/host-probe.js';
 
 const severityField = z.enum(['warning', 'error', 'critical'], { error: 'must be one of: warning, error, critical' });
 
@@ -37,18 +37,12 @@ export const logsParamsShape = {
 type LogsParams = z.infer<z.ZodObject<typeof logsParamsShape>>;
 type Severity = z.infer<typeof severityField>;
 
-interface Cursor {
-  inode: string;
-  offset: number;
-}
-
 export interface LogMatch {
   at: number;
   severity: Severity;
   line: string;
 }
 
-const CURSOR_KEY = 'cursor';
 const MATCHES_KEY = 'matches';
 const KEPT_MATCHES = 50;
 const MAX_LINE = 500;
@@ -77,55 +71,11 @@ export async function probeLogs(params: LogsParams, ctx: ProbeContext): Promise<
   const windowMs = params.window !== undefined ? parseDuration(params.window)! : 5 * 60_000;
   const threshold = params.threshold ?? 1;
   const maxRead = params.maxReadBytes ?? 8 * 1024 * 1024;
-  const q = shellQuote(params.path);
   return withHostDeadline(ctx, () => `reading ${params.path}${onHost(ctx)}`, async (deadline) => {
-    // GNU stat first, BSD stat as the fallback; "-L" follows a symlinked log.
-    const stat = await runOnHost(ctx, deadline, `LC_ALL=C stat -L -c '%i %s' -- ${q} 2>/dev/null || LC_ALL=C stat -L -f '%i %z' -- ${q}`);
-    const m = /^(\d+) (\d+)\s*$/.exec(stat.stdout);
-    if (stat.exitCode !== 0 || !m) {
-      const reason = firstLineOf(stat.stderr).replace(/^stat: /, '') || 'it cannot be read';
-      return { status: 'down', latencyMs: null, message: `cannot read ${params.path}${onHost(ctx)}: ${reason}` };
-    }
-    const inode = m[1]!;
-    const size = Number(m[2]);
+    const read = await readNewLines(ctx, deadline, params.path, { maxRead });
+    if (typeof read === 'string') return { status: 'down', latencyMs: null, message: read };
     const now = ctx.now();
-    const cursor = ctx.memory.get<Cursor>(CURSOR_KEY);
-    const notes: string[] = [];
-    let start: number;
-    if (!cursor) {
-      start = size; // first sight: only what is written from now on counts
-      notes.push(`started watching at the end (${formatBytes(size)})`);
-    } else if (cursor.inode !== inode) {
-      start = 0;
-      notes.push('the file was replaced (rotated); reading the new one from its start');
-    } else if (size < cursor.offset) {
-      start = 0;
-      notes.push('the file was truncated; reading from its start');
-    } else start = cursor.offset;
-
-    let skipped = 0;
-    if (size - start > maxRead) {
-      skipped = size - start - maxRead;
-      start = size - maxRead;
-    }
-    let text = '';
-    let consumed = 0;
-    if (size > start) {
-      const read = await runOnHost(ctx, deadline, `tail -c +${start + 1} -- ${q} | head -c ${size - start}`, { maxOutputBytes: maxRead });
-      const bytes = Buffer.from(read.stdout, 'utf8');
-      // Keep a trailing partial line for the next probe unless the read filled the whole allowance.
-      const lastNewline = read.stdout.lastIndexOf('\n');
-      if (lastNewline >= 0) {
-        text = read.stdout.slice(0, lastNewline + 1);
-        consumed = Buffer.byteLength(text, 'utf8');
-      } else if (bytes.length >= maxRead) {
-        text = read.stdout;
-        consumed = bytes.length;
-      }
-    }
-    if (skipped > 0) notes.push(`skipped ${formatBytes(skipped)} written since the last probe (reads at most ${formatBytes(maxRead)} per probe)`);
-    ctx.memory.set(CURSOR_KEY, { inode, offset: start + consumed } satisfies Cursor);
-
+    const { text, notes, consumedBytes: consumed, skippedBytes: skipped, sizeBytes: size } = read;
     const fresh = matchLines(text, params, now);
     const kept = (ctx.memory.get<LogMatch[]>(MATCHES_KEY) ?? []).filter((x) => x.at > now - windowMs && x.at <= now);
     const recent = [...kept, ...fresh].slice(-KEPT_MATCHES);
