@@ -7,8 +7,9 @@ import { filesCheck } from './kinds/files.js';
 import { logsCheck } from './kinds/logs.js';
 import { commandCheck } from './kinds/command.js';
 import { systemCheck } from './kinds/system.js';
+import { cronCheck } from './kinds/cron.js';
 
-export const checkKinds = [httpCheck, tcpCheck, diskCheck, filesCheck, logsCheck, commandCheck, systemCheck] as const;
+export const checkKinds = [httpCheck, tcpCheck, diskCheck, filesCheck, logsCheck, commandCheck, systemCheck, cronCheck] as const;
 
 const byKind = new Map<string, CheckKind>(checkKinds.map((k) => [k.kind, k as unknown as CheckKind]));
 
