@@ -8,8 +8,9 @@ import { logsCheck } from './kinds/logs.js';
 import { commandCheck } from './kinds/command.js';
 import { systemCheck } from './kinds/system.js';
 import { cronCheck } from './kinds/cron.js';
+import { tlsCheck } from './kinds/tls.js';
 
-export const checkKinds = [httpCheck, tcpCheck, diskCheck, filesCheck, logsCheck, commandCheck, systemCheck, cronCheck] as const;
+export const checkKinds = [httpCheck, tcpCheck, diskCheck, filesCheck, logsCheck, commandCheck, systemCheck, cronCheck, tlsCheck] as const;
 
 const byKind = new Map<string, CheckKind>(checkKinds.map((k) => [k.kind, k as unknown as CheckKind]));
 
