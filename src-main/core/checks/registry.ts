@@ -9,8 +9,9 @@ import { commandCheck } from './kinds/command.js';
 import { systemCheck } from './kinds/system.js';
 import { cronCheck } from './kinds/cron.js';
 import { tlsCheck } from './kinds/tls.js';
+import { dnsCheck } from './kinds/dns.js';
 
-export const checkKinds = [httpCheck, tcpCheck, diskCheck, filesCheck, logsCheck, commandCheck, systemCheck, cronCheck, tlsCheck] as const;
+export const checkKinds = [httpCheck, tcpCheck, diskCheck, filesCheck, logsCheck, commandCheck, systemCheck, cronCheck, tlsCheck, dnsCheck] as const;
 
 const byKind = new Map<string, CheckKind>(checkKinds.map((k) => [k.kind, k as unknown as CheckKind]));
 
