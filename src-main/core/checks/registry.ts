@@ -10,8 +10,9 @@ import { systemCheck } from './kinds/system.js';
 import { cronCheck } from './kinds/cron.js';
 import { tlsCheck } from './kinds/tls.js';
 import { dnsCheck } from './kinds/dns.js';
+import { postgresCheck } from './kinds/postgres.js';
 
-export const checkKinds = [httpCheck, tcpCheck, diskCheck, filesCheck, logsCheck, commandCheck, systemCheck, cronCheck, tlsCheck, dnsCheck] as const;
+export const checkKinds = [httpCheck, tcpCheck, diskCheck, filesCheck, logsCheck, commandCheck, systemCheck, cronCheck, tlsCheck, dnsCheck, postgresCheck] as const;
 
 const byKind = new Map<string, CheckKind>(checkKinds.map((k) => [k.kind, k as unknown as CheckKind]));
 
