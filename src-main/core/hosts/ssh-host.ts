@@ -161,6 +161,15 @@ export class SshHost implements Host {
     return this.client !== null;
   }
 
+  /**
+   * Set once the server offered a different host key than the pinned one: every connection of this
+   * host is refused from then on. The engine raises its critical alert from this (both fingerprints
+   * are on the error), rather than from the failed checks.
+   */
+  get hostKeyChanged(): SshHostError | null {
+    return this.blocked;
+  }
+
   async exec(command: string, options: ExecOptions = {}): Promise<ExecResult> {
     const max = options.maxOutputBytes ?? DEFAULT_MAX_OUTPUT;
     const release = await this.acquireChannel(options.signal);
@@ -176,11 +185,15 @@ export class SshHost implements Host {
           let errBytes = 0;
           let exitCode: number | null = null;
           let exitSignal: string | null = null;
+          let exited = false;
           const onAbort = () => {
             stream.close();
             reject(abortError());
           };
+          // The connection dropping mid-command is a failure to run it, not an exit without a code.
+          const onLost = () => reject(new SshHostError(`the connection to ${this.label} was lost while running a command`, 'closed'));
           options.signal?.addEventListener('abort', onAbort, { once: true });
+          client.once('close', onLost);
           stream.on('data', (chunk: Buffer) => {
             if (outBytes < max) out.push(chunk.subarray(0, max - outBytes));
             outBytes += chunk.length;
@@ -190,11 +203,14 @@ export class SshHost implements Host {
             errBytes += chunk.length;
           });
           stream.on('exit', (code: number | null, signal?: string) => {
+            exited = true;
             exitCode = typeof code === 'number' ? code : null;
             exitSignal = signal ?? null;
           });
           stream.on('close', () => {
             options.signal?.removeEventListener('abort', onAbort);
+            client.removeListener('close', onLost);
+            if (!exited && this.client !== client) return onLost();
             resolve({ exitCode, signal: exitSignal, stdout: Buffer.concat(out).toString('utf8'), stderr: Buffer.concat(err).toString('utf8') });
           });
           stream.on('error', () => undefined);

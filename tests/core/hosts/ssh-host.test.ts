@@ -130,6 +130,8 @@ describe.skipIf(unavailable !== null)('SshHost against real sshd', () => {
     await expect(again.exec('true')).rejects.toThrow(changed);
     await expect(again.readFile('/etc/hostname')).rejects.toThrow(changed);
     expect(again.connectionsOpened).toBe(attempts);
+    expect(again.hostKeyChanged).toMatchObject({ reason: 'changed-host-key', pinnedFingerprint: pinned, offeredFingerprint: other.hostKeyFingerprint });
+    expect(h.hostKeyChanged).toBeNull();
     await other.stop();
   });
 
@@ -184,6 +186,13 @@ describe.skipIf(unavailable !== null)('SshHost against real sshd', () => {
     await expect.poll(async () => (await h.exec('echo two').catch(() => null))?.stdout, { timeout: 5000, interval: 100 }).toBe('two\n');
     expect(h.connectionsOpened).toBe(3);
     await restartable.stop();
+  });
+
+  it('says the connection was lost when it drops in the middle of a command, then reconnects', async () => {
+    const h = host({ keyRef: 'web1-key' }, { initialBackoffMs: 50 });
+    await expect(h.exec('kill -KILL $PPID; sleep 5')).rejects.toThrow(`the connection to root@127.0.0.1:${server.port} was lost while running a command`);
+    expect((await h.exec('echo back')).stdout).toBe('back\n');
+    expect(h.connectionsOpened).toBe(2);
   });
 
   it('names a port nobody listens on', async () => {
