@@ -170,6 +170,19 @@ export class SshHost implements Host {
     return this.blocked;
   }
 
+  /**
+   * Whether the host can be reached now: null when connected (connecting if needed), else the
+   * reason in words. For the engine's "reachable over SSH" parent of a target's host-level checks.
+   */
+  async checkConnection(signal?: AbortSignal): Promise<SshHostError | null> {
+    try {
+      await this.connect(signal);
+      return null;
+    } catch (error) {
+      return error instanceof SshHostError ? error : new SshHostError(error instanceof Error ? error.message : String(error), 'other');
+    }
+  }
+
   async exec(command: string, options: ExecOptions = {}): Promise<ExecResult> {
     const max = options.maxOutputBytes ?? DEFAULT_MAX_OUTPUT;
     const release = await this.acquireChannel(options.signal);

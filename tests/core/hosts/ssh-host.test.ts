@@ -199,6 +199,8 @@ describe.skipIf(unavailable !== null)('SshHost against real sshd', () => {
     const port = await closedPort();
     const h = host({ port, keyRef: 'web1-key' });
     await expect(h.exec('true')).rejects.toThrow(`127.0.0.1:${port} refused the connection`);
+    expect(await h.checkConnection()).toMatchObject({ reason: 'refused' });
+    expect(await host({ keyRef: 'web1-key' }).checkConnection()).toBeNull();
   });
 
   it('aborts a running command when the signal fires and keeps the connection usable', async () => {
