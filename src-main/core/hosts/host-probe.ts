@@ -74,14 +74,14 @@ export async function withHostDeadline(
   }
 }
 
-/** Runs `command` on ctx.host with the deadline's signal. */
+/** Runs `command` on ctx.host with the deadline's signal (and the probe's timeout on the host). */
 export function runOnHost(
-  ctx: Pick<ProbeContext, 'host'>,
+  ctx: Pick<ProbeContext, 'host' | 'timeoutMs'>,
   deadline: ProbeDeadline,
   command: string,
   options: { maxOutputBytes?: number; input?: string } = {},
 ): Promise<ExecResult> {
-  return ctx.host.exec(command, { signal: deadline.signal, ...options });
+  return ctx.host.exec(command, { signal: deadline.signal, timeoutMs: ctx.timeoutMs, ...options });
 }
 
 /** The first non-empty line of a command's stderr (or stdout), trimmed to fit a message. */

@@ -11,6 +11,7 @@ import type { ExecOptions, ExecResult, Host } from './host.js';
 import type { SecretReader } from '../checks/types.js';
 import type { Logger } from '../log/logger.js';
 import { sshLabel, type SshConfig } from './ssh-config.js';
+import { shellQuote } from './shell-quote.js';
 
 // ssh2 is CommonJS; Node's ESM loader cannot see its `utils` export by name.
 const { Client, utils } = ssh2;
@@ -118,6 +119,17 @@ function describeConnectError(error: Error & { level?: string; code?: string }, 
   }
 }
 
+/**
+ * The command as sent to sshd: with a time limit, wrapped in `timeout -s KILL` when the server has
+ * it (GNU coreutils, BusyBox), so a command that outlives its probe does not linger on the server.
+ */
+export function remoteCommand(command: string, timeoutMs?: number): string {
+  if (timeoutMs === undefined || !Number.isFinite(timeoutMs) || timeoutMs <= 0) return command;
+  const seconds = Math.ceil(timeoutMs / 1000) + 1; // the local deadline fires first
+  const quoted = shellQuote(command);
+  return `if command -v timeout >/dev/null 2>&1; then exec timeout -s KILL ${seconds} sh -c ${quoted}; else exec sh -c ${quoted}; fi`;
+}
+
 function abortError(): Error {
   const error = new Error('The operation was aborted');
   error.name = 'AbortError';
@@ -190,7 +202,7 @@ export class SshHost implements Host {
       const client = await this.connect(options.signal);
       return await new Promise<ExecResult>((resolve, reject) => {
         if (options.signal?.aborted) return reject(abortError());
-        client.exec(command, (error, stream: ClientChannel) => {
+        client.exec(remoteCommand(command, options.timeoutMs), (error, stream: ClientChannel) => {
           if (error) return reject(new SshHostError(`could not run a command on ${this.label}: ${error.message}`, 'other'));
           const out: Buffer[] = [];
           const err: Buffer[] = [];
@@ -200,6 +212,8 @@ export class SshHost implements Host {
           let exitSignal: string | null = null;
           let exited = false;
           const onAbort = () => {
+            // sshd keeps a command running after its channel closes (until it exits or writes);
+            // options.timeoutMs is what bounds it on the server (see remoteCommand).
             stream.close();
             reject(abortError());
           };

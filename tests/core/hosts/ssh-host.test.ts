@@ -71,6 +71,8 @@ describe.skipIf(unavailable !== null)('SshHost against real sshd', () => {
     const h = host({ keyRef: 'web1-key' });
     const r = await h.exec('echo hello; echo oops >&2; exit 3');
     expect(r).toEqual({ exitCode: 3, signal: null, stdout: 'hello\n', stderr: 'oops\n' });
+    // The same with a time limit on the server (wrapped in timeout -s KILL, quoting intact).
+    expect(await h.exec(`echo "it's"; exit 3`, { timeoutMs: 5000 })).toEqual({ exitCode: 3, signal: null, stdout: "it's\n", stderr: '' });
     const input = await h.exec('tr a-z A-Z', { input: 'piped in' });
     expect(input.stdout).toBe('PIPED IN');
     expect(h.label).toBe(`root@127.0.0.1:${server.port}`);
@@ -206,9 +208,11 @@ describe.skipIf(unavailable !== null)('SshHost against real sshd', () => {
   it('aborts a running command when the signal fires and keeps the connection usable', async () => {
     const h = host({ keyRef: 'web1-key' });
     const controller = new AbortController();
-    const running = h.exec('sleep 5', { signal: controller.signal });
-    setTimeout(() => controller.abort(), 200);
+    const running = h.exec('sleep 37.5', { signal: controller.signal, timeoutMs: 500 });
+    setTimeout(() => controller.abort(), 300);
     await expect(running).rejects.toMatchObject({ name: 'AbortError' });
+    // The server kills it at its time limit (sshd runs on this machine here, so pgrep sees it).
+    await expect.poll(async () => (await localHost.exec('pgrep -f "sleep 3[7].5"')).stdout.trim(), { timeout: 5000 }).toBe('');
     expect((await h.exec('echo still')).stdout).toBe('still\n');
     expect(h.channelsInUse).toBe(0);
   });

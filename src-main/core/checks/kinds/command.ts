@@ -1,8 +1,9 @@
-// The command check: runs a shell command line on the target's host (sh -c; over SSH, the login
-// user's shell) and is up when it exits with `expectExit` (default 0) and, when `expectOutput` is
-// set, its standard output matches that regular expression. Down otherwise, naming the exit code
-// and the first line of what it printed (the final newline of the output is not part of the match,
-// so "\d$" means the last character printed). Reference: docs/host-checks.md.
+// The command check: runs a shell command line on the target's host (`sh -c`, over SSH under
+// `timeout -s KILL` when the server has it, so it never outlives the probe there) and is up when
+// it exits with `expectExit` (default 0) and, when `expectOutput` is set, its standard output
+// matches that regular expression. Down otherwise, naming the exit code and the first line of what
+// it printed (the final newline of the output is not part of the match, so "\d$" means the last
+// character printed). Reference: docs/host-checks.md.
 import { z } from 'zod';
 import { defineCheckKind, type ProbeContext } from '../types.js';
 import type { ProbeOutcome } from '../../model.js';
