@@ -274,6 +274,8 @@ export async function probeFiles(params: FilesParams, ctx: ProbeContext): Promis
       const built = await buildBaseline(listed, null, ctx, deadline);
       await saveBaseline(ctx.memory, built.baseline);
       const count = built.baseline.files.size;
+      if (count === 0 && built.unreadable.length === 0)
+        return { status: 'degraded', latencyMs: roundLatency(deadline.elapsed()), message: `no files match ${params.paths.join(', ')}${onHost(ctx)}; check paths and exclude`, metrics: { files: 0 } };
       const unreadable = built.unreadable.length ? `; ${built.unreadable.length} unreadable (${names(built.unreadable)})` : '';
       return { status: built.unreadable.length ? 'degraded' : 'up', latencyMs: roundLatency(deadline.elapsed()), message: `baseline recorded: ${count} files${unreadable}`, metrics: { files: count } };
     }

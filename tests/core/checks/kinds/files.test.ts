@@ -92,6 +92,12 @@ describe.each(hostVariants())('files check ($name)', (variant) => {
     expect(await probe(params)).toMatchObject({ status: 'up', message: '6 files unchanged since the baseline' });
   });
 
+  it('is degraded when nothing matches (a wrong path is not a quiet baseline of 0 files)', async () => {
+    const r = await probe({ paths: [join(dir, 'no-such-folder')] });
+    expect(r.status).toBe('degraded');
+    expect(r.message).toMatch(/^no files match .*no-such-folder( on root@127\.0\.0\.1:\d+)?; check paths and exclude$/);
+  });
+
   it('reports every file of a folder that disappeared as missing', async () => {
     const params = { paths: [join(dir, 'conf')] };
     await probe(params);
