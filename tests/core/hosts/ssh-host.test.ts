@@ -1,6 +1,7 @@
 // The SSH Host against real sshd servers on 127.0.0.1 (DESIGN §5): auth methods, host-key pinning,
 // connection reuse, bounded channels, reconnect, readFile over SFTP, and errors in words.
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { execFileSync, spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -89,6 +90,28 @@ describe.skipIf(unavailable !== null)('SshHost against real sshd', () => {
     await expect(host({ keyRef: 'nowhere' }, { targetName: 'web1' }).exec('true')).rejects.toThrow(
       'the secret "nowhere" (keyRef of web1) is not set; store it with `kaavan secret set nowhere`',
     );
+  });
+
+  it('logs in through a running ssh-agent (agent: true), and says when none is running', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'kaavan-agent-'));
+    const socket = join(dir, 'agent.sock');
+    const agent = spawn('ssh-agent', ['-D', '-a', socket], { stdio: 'ignore' });
+    const saved = process.env.SSH_AUTH_SOCK;
+    try {
+      await expect.poll(() => existsSync(socket), { timeout: 5000 }).toBe(true);
+      writeFileSync(join(dir, 'id'), plainKey.privateKey, { mode: 0o600 });
+      execFileSync('ssh-add', [join(dir, 'id')], { env: { ...process.env, SSH_AUTH_SOCK: socket }, stdio: 'ignore' });
+      process.env.SSH_AUTH_SOCK = socket;
+      expect((await host({ agent: true }).exec('echo via agent')).stdout).toBe('via agent\n');
+      delete process.env.SSH_AUTH_SOCK;
+      await expect(host({ agent: true }, { targetName: 'web1' }).exec('true')).rejects.toThrow(
+        'web1 uses agent: true, but no SSH agent is running for Kaavan (SSH_AUTH_SOCK is not set)',
+      );
+    } finally {
+      if (saved === undefined) delete process.env.SSH_AUTH_SOCK;
+      else process.env.SSH_AUTH_SOCK = saved;
+      agent.kill();
+    }
   });
 
   it('says "authentication failed for user@host (key …)" when the key is not authorized', async () => {
