@@ -13,6 +13,11 @@ export interface ExecOptions {
   maxOutputBytes?: number;
   /** Text written to the command's stdin. */
   input?: string;
+  /**
+   * Kill the command after this long on the host itself. An SSH host needs it: closing a channel
+   * does not stop a remote command. (A local command is stopped through `signal`.)
+   */
+  timeoutMs?: number;
 }
 
 export interface Host {
