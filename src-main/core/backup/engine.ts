@@ -324,6 +324,7 @@ export function createBackupEngine(options: BackupEngineOptions): BackupEngine {
             if (built === batches.length && p.state === 'archiving') await go('uploading');
             await repo.dest.putFile(key, staged, signal);
             p.storedBytes += info.storedSize;
+            emit(true); // a segment landed: worth a progress event of its own
             const idx = segments.push({ key, run: runId, ...info }) - 1;
             for (const me of written) me.segment = idx;
             newSegments.push({ idx, entries: written });
