@@ -88,7 +88,8 @@ export function diffTrees(a: Map<string, NodeInfo>, b: Map<string, NodeInfo>): s
   for (const [k, v] of a) {
     const w = b.get(k);
     if (!w) problems.push(`missing: ${JSON.stringify(k)}`);
-    else if (JSON.stringify(v) !== JSON.stringify(w)) problems.push(`differs: ${JSON.stringify(k)} ${JSON.stringify(v)} vs ${JSON.stringify(w)}`);
+    // mtime within 1 µs: Node's utimes takes seconds as a double, so the last digit may round
+    else if (JSON.stringify({ ...v, mtimeUs: 0 }) !== JSON.stringify({ ...w, mtimeUs: 0 }) || Math.abs(v.mtimeUs - w.mtimeUs) > 1) problems.push(`differs: ${JSON.stringify(k)} ${JSON.stringify(v)} vs ${JSON.stringify(w)}`);
   }
   for (const k of b.keys()) if (!a.has(k)) problems.push(`extra: ${JSON.stringify(k)}`);
   return problems;
