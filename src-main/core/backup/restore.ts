@@ -4,18 +4,22 @@
 // through a symlink: links are made last, and existing links in the target are never followed.
 import { createHash } from 'node:crypto';
 import { chmod, constants, lchown, lstat, lutimes, mkdir, mkdtemp, open, readdir, rename, rm, rmdir, symlink, utimes, type FileHandle } from 'node:fs/promises';
+import os from 'node:os';
 import path from 'node:path';
 import picomatch from 'picomatch';
 import type { Manifest, ManifestEntry } from './manifest.js';
 import type { Repository } from './repository.js';
 import { readSegment } from './segment-io.js';
 import { BackupError, errText } from './errors.js';
+import { pool } from './pool.js';
 
 export interface RestoreOptions {
   /** Globs on stored paths (e.g. "home/u/Documents/**"); a match on a folder takes all below it. */
   include?: string[];
   signal?: AbortSignal;
   onProgress?: (p: { files: number; filesTotal: number; bytes: number; bytesTotal: number }) => void;
+  /** Segments read at once (default: twice the cores). */
+  concurrency?: number;
 }
 
 export interface RestoreResult {
@@ -60,6 +64,7 @@ export async function restoreRun(repo: Repository, m: Manifest, toDir: string, o
   let bytes = 0;
   const progress = () => opts.onProgress?.({ files, filesTotal, bytes, bytesTotal });
   const segmentsRead = new Set<number>();
+  const concurrency = opts.concurrency ?? Math.max(2, os.availableParallelism()) * 2;
   try {
     // 1. folders (and the parents of every chosen entry), then empty files
     const dirs = new Set<string>();
@@ -84,7 +89,7 @@ export async function restoreRun(repo: Repository, m: Manifest, toDir: string, o
       if (!mm) bySegment.set(e.segment!, (mm = new Map()));
       mm.set(e.offset!, e);
     }
-    for (const [segIdx, wanted] of [...bySegment].sort((a, b) => a[0] - b[0])) {
+    await pool([...bySegment].sort((a, b) => a[0] - b[0]), concurrency, async ([segIdx, wanted]) => {
       const seg = m.segments[segIdx]!;
       segmentsRead.add(segIdx);
       const done = new Set<ManifestEntry>();
@@ -124,7 +129,7 @@ export async function restoreRun(repo: Repository, m: Manifest, toDir: string, o
         const missing = [...wanted.values()].find((e) => !done.has(e))!;
         throw new BackupError('corrupt', `run ${runId}: "${missing.path}" is missing from segment ${seg.key}`);
       }
-    }
+    });
     // 3. links last, so no extraction step can pass through one
     for (const e of chosen) if (e.type === 'symlink') await symlink(e.target!, at(e.path));
     // 4. metadata: files and links, then folders deepest first (adding entries changes a folder's mtime)
