@@ -7,7 +7,8 @@ import os from 'node:os';
 import path from 'node:path';
 import type { Logger } from '../log/logger.js';
 import { silentLogger } from '../log/logger.js';
-import type { BackupDestination, BackupJob } from './job-schema.js';
+import { isFolderSource, type BackupDestination, type BackupJob, type DatabaseSource } from './job-schema.js';
+import { appendDumpPart, dumpDatabase } from './pg-dump.js';
 import type { Destination } from './destination.js';
 import { LocalDestination } from './local-destination.js';
 import { BackupError, errText } from './errors.js';
@@ -148,6 +149,13 @@ export function createBackupEngine(options: BackupEngineOptions): BackupEngine {
     return value;
   }
 
+  async function dbPassword(src: DatabaseSource): Promise<string | null> {
+    if (!src.passwordRef) return null;
+    const value = await options.secrets.get(src.passwordRef);
+    if (value === null) throw new BackupError('config', `the secret "${src.passwordRef}" (password of database ${src.database}) is not set`);
+    return value;
+  }
+
   async function openRepo(job: BackupJob, create: boolean): Promise<Repository> {
     const dest = await openDest(job.destination, options.secrets, options.dataDir);
     return Repository.open(dest, { passphrase: await passphraseOf(job), create, now, scryptLogN: options.scryptLogN ?? 16 });
@@ -240,7 +248,9 @@ export function createBackupEngine(options: BackupEngineOptions): BackupEngine {
       await go('scanning');
       const repo = await openRepo(job, true);
       dest = repo.dest;
-      for (const s of job.sources) {
+      const folderSources = job.sources.filter(isFolderSource);
+      const dbSources = job.sources.filter((x): x is DatabaseSource => !isFolderSource(x));
+      for (const s of folderSources) {
         const abs = path.resolve(s.path.replace(/^~(?=$|\/)/, process.env.HOME ?? '~'));
         try {
           await open(abs, constants.O_RDONLY).then((fh) => fh.close());
@@ -253,7 +263,8 @@ export function createBackupEngine(options: BackupEngineOptions): BackupEngine {
       const parentSummary = runs[runs.length - 1] ?? null;
       kind = chooseKind(opts.type ?? job.type ?? 'intelligent', runs, now(), job.maxChain ?? 7, (job.maxFullAgeDays ?? 30) * 86_400_000);
       const parent = kind === 'incremental' && parentSummary ? await repo.readManifest(parentSummary.id) : null;
-      const scan = await scanSources(job.sources, signal);
+      const scan = await scanSources(folderSources, signal);
+      p.filesTotal += dbSources.length;
       warnings.push(...scan.warnings);
 
       // plan: reuse unchanged files, store the rest
@@ -306,52 +317,90 @@ export function createBackupEngine(options: BackupEngineOptions): BackupEngine {
       await go('archiving');
       archiveStart = now();
       const newSegments: { idx: number; entries: ManifestEntry[] }[] = [];
-      let next = 0;
+      const dbEntries: ManifestEntry[] = [];
+      let nextSeq = 1;
       let built = 0;
-      const worker = async () => {
-        for (;;) {
-          const b = next++;
-          if (b >= batches.length) return;
-          const seq = b + 1;
-          const key = repo.segmentKey(runId, seq);
-          const staged = await repo.dest.stagingFile(runId, String(seq).padStart(6, '0'));
-          const w = await SegmentWriter.create(staged, repo.header.encryption?.recipient ?? null);
-          const written: ManifestEntry[] = [];
-          try {
-            for (const e of batches[b]!) {
-              if (signal.aborted) throw signal.reason;
-              const me = await appendEntry(w, e, warnings);
-              if (me) written.push(me);
-              if (e.type === 'file') {
-                p.files++;
-                p.bytes += e.size;
-                emit();
-              }
-            }
+      const tasksTotal = batches.length + dbSources.length;
+      /** An open segment: entries go in with add(), close() uploads it and records it. */
+      const openSegment = async () => {
+        const seq = nextSeq++;
+        const key = repo.segmentKey(runId, seq);
+        const staged = await repo.dest.stagingFile(runId, String(seq).padStart(6, '0'));
+        const w = await SegmentWriter.create(staged, repo.header.encryption?.recipient ?? null);
+        const written: ManifestEntry[] = [];
+        return {
+          w,
+          written,
+          close: async (lastOfTask: boolean) => {
             await w.write(TAR_END);
             const info = await w.finish();
-            built++;
-            if (built === batches.length && p.state === 'archiving') await go('uploading');
+            if (lastOfTask && ++built === tasksTotal && p.state === 'archiving') await go('uploading');
             await repo.dest.putFile(key, staged, signal);
             p.storedBytes += info.storedSize;
             emit(true); // a segment landed: worth a progress event of its own
             const idx = segments.push({ key, run: runId, ...info }) - 1;
             for (const me of written) me.segment = idx;
             newSegments.push({ idx, entries: written });
-          } catch (err) {
+          },
+          abort: async () => {
             await w.abort();
             await rm(staged, { force: true });
-            throw err;
+          },
+        };
+      };
+      const fileTask = (batch: ScannedEntry[]) => async () => {
+        const seg = await openSegment();
+        try {
+          for (const e of batch) {
+            if (signal.aborted) throw signal.reason;
+            const me = await appendEntry(seg.w, e, warnings);
+            if (me) seg.written.push(me);
+            if (e.type === 'file') {
+              p.files++;
+              p.bytes += e.size;
+              emit();
+            }
           }
+          await seg.close(true);
+        } catch (err) {
+          await seg.abort();
+          throw err;
         }
       };
-      const workers = Array.from({ length: Math.min(concurrency, Math.max(1, batches.length)) }, () => worker());
-      const settled = await Promise.allSettled(workers);
-      const failed = settled.find((s): s is PromiseRejectedResult => s.status === 'rejected');
-      if (failed) {
-        abort.abort(failed.reason);
-        throw failed.reason;
-      }
+      const dbTask = (src: DatabaseSource) => async () => {
+        let seg: Awaited<ReturnType<typeof openSegment>> | null = null;
+        try {
+          await dumpDatabase(src, await dbPassword(src), segmentBytes, signal, async (part) => {
+            seg ??= await openSegment();
+            const me = await appendDumpPart(seg.w, part, now());
+            seg.written.push(me);
+            dbEntries.push(me);
+            p.bytes += part.data.length;
+            emit();
+            if (seg.w.offset >= segmentBytes) {
+              const full = seg;
+              seg = null;
+              await full.close(false);
+            }
+          });
+          // the task's last segment (possibly holding only the dump's tail)
+          if (seg) await (seg as Awaited<ReturnType<typeof openSegment>>).close(true);
+          else if (++built === tasksTotal && p.state === 'archiving') await go('uploading');
+          p.files++;
+        } catch (err) {
+          if (seg) await (seg as Awaited<ReturnType<typeof openSegment>>).abort();
+          throw err;
+        }
+      };
+      const tasks = [...dbSources.map(dbTask), ...batches.map(fileTask)];
+      await pool(tasks, concurrency, async (t) => {
+        try {
+          await t();
+        } catch (err) {
+          if (!signal.aborted) abort.abort(err); // stop the other segments at once
+          throw err;
+        }
+      });
       if (p.state === 'archiving') await go('uploading');
       for (const s of newSegments) for (const me of s.entries) entries.set(me.path, me);
 
@@ -369,7 +418,7 @@ export function createBackupEngine(options: BackupEngineOptions): BackupEngine {
         for (const run of new Set(reused.map((s) => s.run))) for (const o of await repo.dest.list(`segments/${run}`)) present.set(o.key, o.size);
         for (const s of reused) if (present.get(s.key) !== s.storedSize) throw new BackupError('corrupt', `run ${runId}: segment ${s.key} of the parent run is missing or has the wrong size`);
       }
-      const ordered = scan.entries.map((e) => entries.get(e.path)).filter((e): e is ManifestEntry => !!e);
+      const ordered = [...scan.entries.map((e) => entries.get(e.path)).filter((e): e is ManifestEntry => !!e), ...dbEntries];
       const files = ordered.filter((e) => e.type === 'file');
       summary = {
         id: runId,
@@ -391,7 +440,7 @@ export function createBackupEngine(options: BackupEngineOptions): BackupEngine {
         format: MANIFEST_FORMAT,
         version: MANIFEST_VERSION,
         run: summary,
-        sources: job.sources.map((s) => s.path),
+        sources: job.sources.map((s) => (isFolderSource(s) ? s.path : `postgres://${s.host}:${s.port ?? 5432}/${s.database}`)),
         segments,
         entries: ordered,
       };

@@ -18,6 +18,20 @@ export const backupSourceSchema = z.strictObject({
   exclude: z.array(glob).max(256).optional(),
 });
 
+/** A PostgreSQL database, dumped with pg_dump -Fc and streamed into the run (never staged whole on disk). */
+export const databaseSourceSchema = z.strictObject({
+  kind: z.literal('postgres'),
+  /** Names the dump in the archive: kaavan-databases/<name>/<database>.dump.NNNNNN */
+  name: nameField,
+  host: z.string().min(1).max(255).optional(),
+  port: z.number().int().min(1, 'a port from 1 to 65535').max(65535, 'a port from 1 to 65535').optional(),
+  user: z.string().min(1).max(128).optional(),
+  database: z.string().min(1, 'a database name is required').max(128),
+  passwordRef: secretRef.optional(),
+  /** pg_dump to run (default: "pg_dump" on PATH). */
+  pgDump: z.string().min(1).optional(),
+});
+
 export const localDestinationSchema = z.strictObject({
   kind: z.literal('local'),
   path: z.string().min(1, 'a folder path is required'),
@@ -51,7 +65,7 @@ export const backupJobSchema = z.strictObject({
   name: nameField,
   /** full, incremental, or intelligent (default: full when the chain is long or old). */
   type: z.enum(['full', 'incremental', 'intelligent'], { error: () => 'type must be full, incremental or intelligent' }).optional(),
-  sources: z.array(backupSourceSchema).min(1, 'at least one source'),
+  sources: z.array(z.union([backupSourceSchema, databaseSourceSchema], { error: () => 'a source is a folder ({ path }) or a database ({ kind: postgres, name, database })' })).min(1, 'at least one source'),
   destination: destinationSchema,
   schedule: z.string().min(1).max(128).optional(),
   encryption: z.strictObject({ passphraseRef: secretRef }).optional(),
@@ -62,7 +76,10 @@ export const backupJobSchema = z.strictObject({
   maxFullAgeDays: z.number().int().min(1).max(3650).optional(),
 });
 
-export type BackupSource = z.infer<typeof backupSourceSchema>;
+export type FolderSource = z.infer<typeof backupSourceSchema>;
+export type DatabaseSource = z.infer<typeof databaseSourceSchema>;
+export type BackupSource = FolderSource | DatabaseSource;
+export const isFolderSource = (s: BackupSource): s is FolderSource => !('kind' in s);
 export type BackupDestination = z.infer<typeof destinationSchema>;
 export type LocalDestinationConfig = z.infer<typeof localDestinationSchema>;
 export type S3DestinationConfig = z.infer<typeof s3DestinationSchema>;

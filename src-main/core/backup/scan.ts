@@ -2,7 +2,7 @@
 import { lstat, readdir, readlink } from 'node:fs/promises';
 import path from 'node:path';
 import picomatch from 'picomatch';
-import type { BackupSource } from './job-schema.js';
+import type { FolderSource } from './job-schema.js';
 import type { TarType } from './tar.js';
 
 export interface ScannedEntry {
@@ -37,7 +37,7 @@ function matcher(patterns: string[] | undefined): ((rel: string) => boolean) | n
   return (rel) => byName(rel.slice(rel.lastIndexOf('/') + 1)) || byPath(rel);
 }
 
-export async function scanSources(sources: BackupSource[], signal?: AbortSignal): Promise<ScanResult> {
+export async function scanSources(sources: FolderSource[], signal?: AbortSignal): Promise<ScanResult> {
   const entries: ScannedEntry[] = [];
   const warnings: string[] = [];
   const seen = new Set<string>();
