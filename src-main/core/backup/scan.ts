@@ -45,29 +45,26 @@ export async function scanSources(sources: FolderSource[], signal?: AbortSignal)
     const root = path.resolve(src.path.replace(/^~(?=$|\/)/, process.env.HOME ?? '~'));
     const exclude = matcher(src.exclude);
     const include = matcher(src.include);
-    const visit = async (abs: string, rel: string): Promise<void> => {
-      if (signal?.aborted) throw signal.reason;
+    /** lstat (+ readlink) of one path, filtered by the globs; null when skipped. */
+    const stat = async (abs: string, rel: string): Promise<ScannedEntry | null> => {
       let st;
       try {
         st = await lstat(abs, { bigint: true });
       } catch (err) {
         warnings.push(`${abs}: ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'vanished during the scan' : (err as Error).message}`);
-        return;
+        return null;
       }
       const type: TarType | null = st.isFile() ? 'file' : st.isDirectory() ? 'dir' : st.isSymbolicLink() ? 'symlink' : null;
       if (!type) {
         warnings.push(`${abs}: skipped (not a file, folder or symlink)`);
-        return;
+        return null;
       }
-      if (rel && exclude?.(rel)) return;
+      if (rel && exclude?.(rel)) return null;
       // include globs select files and links; folders are walked so their matching children are found
-      if (rel && include && type !== 'dir' && !include(rel)) return;
-      const p = storedPath(abs);
-      if (seen.has(p)) return;
-      seen.add(p);
+      if (rel && include && type !== 'dir' && !include(rel)) return null;
       const entry: ScannedEntry = {
         abs,
-        path: p,
+        path: storedPath(abs),
         type,
         size: type === 'file' ? Number(st.size) : 0,
         mode: Number(st.mode & 0o7777n),
@@ -83,23 +80,41 @@ export async function scanSources(sources: FolderSource[], signal?: AbortSignal)
           entry.target = await readlink(abs);
         } catch (err) {
           warnings.push(`${abs}: ${(err as Error).message}`);
-          return;
+          return null;
         }
       }
-      entries.push(entry);
-      if (type === 'dir') {
-        let names: string[];
-        try {
-          names = await readdir(abs);
-        } catch (err) {
-          warnings.push(`${abs}: ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'vanished during the scan' : (err as Error).message}`);
-          return;
+      return entry;
+    };
+    const walk = async (dir: ScannedEntry, rel: string): Promise<void> => {
+      if (signal?.aborted) throw signal.reason;
+      let names: string[];
+      try {
+        names = await readdir(dir.abs);
+      } catch (err) {
+        warnings.push(`${dir.abs}: ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'vanished during the scan' : (err as Error).message}`);
+        return;
+      }
+      names.sort();
+      // The children's lstat calls run together (the thread pool does them in parallel); the
+      // entries keep their sorted order.
+      for (let i = 0; i < names.length; i += 256) {
+        const slice = names.slice(i, i + 256);
+        const stats = await Promise.all(slice.map((n) => stat(path.join(dir.abs, n), rel ? `${rel}/${n}` : n)));
+        for (let j = 0; j < slice.length; j++) {
+          const e = stats[j];
+          if (!e || seen.has(e.path)) continue;
+          seen.add(e.path);
+          entries.push(e);
+          if (e.type === 'dir') await walk(e, rel ? `${rel}/${slice[j]}` : slice[j]!);
         }
-        names.sort();
-        for (const name of names) await visit(path.join(abs, name), rel ? `${rel}/${name}` : name);
       }
     };
-    await visit(root, '');
+    const top = await stat(root, '');
+    if (top && !seen.has(top.path)) {
+      seen.add(top.path);
+      entries.push(top);
+      if (top.type === 'dir') await walk(top, '');
+    }
   }
   return { entries, warnings };
 }
