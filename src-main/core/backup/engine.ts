@@ -453,7 +453,12 @@ export function createBackupEngine(options: BackupEngineOptions): BackupEngine {
       await go('succeeded');
     } catch (err) {
       const cancelled = signal.aborted && (opts.signal?.aborted ?? false);
-      const reason = cancelled ? 'cancelled' : errText(err);
+      const code = (err as NodeJS.ErrnoException)?.code;
+      const reason = cancelled
+        ? 'cancelled'
+        : code === 'ENOSPC' || code === 'EDQUOT'
+          ? `no space left on ${dest?.label ?? 'the destination'} (or its staging folder); nothing of this run was kept`
+          : errText(err);
       if (dest)
         await deleteRunObjects(dest, runId).catch((e) => {
           rec.cleanupPending = true;
