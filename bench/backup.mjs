@@ -1,7 +1,7 @@
 // Backup engine vs tar -czf, tar | zstd -T0 and restic on the same generated tree, in one run.
 // Not part of the test suite: nothing here asserts on timings. Results: bench/results/backup.json.
 //
-//   node bench/backup.mjs [--size-mib 1024] [--small-files 10000] [--s3 true]
+//   node bench/backup.mjs [--size-mib 1024] [--small-files 10000] [--with-s]   (--with-s: also to s3rver)
 //
 // Every command runs as its own process under /usr/bin/time (wall seconds, peak RSS); Kaavan's
 // operations run in a child `node bench/backup.mjs --child …` so its RSS is measured the same way.
@@ -44,7 +44,7 @@ if (process.argv[2] === '--child') {
   process.exit(0);
 }
 
-const opt = args({ sizeMib: 1024, smallFiles: 10000, s3: false });
+const opt = args({ sizeMib: 1024, smallFiles: 10000, withS: false });
 const work = mkdtempSync(path.join(tmpdir(), 'kaavan-bench-backup-'));
 const tree = path.join(work, 'tree');
 
@@ -141,7 +141,7 @@ try {
   execFileSync('diff', ['-r', '--no-dereference', tree, path.join(work, 'r-kaavan', ...tree.split('/').filter(Boolean))]);
   rmSync(path.join(work, 'r-kaavan'), { recursive: true, force: true });
 
-  if (opt.s3) {
+  if (opt.withS) {
     const S3rver = (await import('s3rver')).default;
     for (const parts of [1, 4]) {
       const dir = path.join(work, `s3-${parts}`);

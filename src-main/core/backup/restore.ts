@@ -64,6 +64,7 @@ export async function restoreRun(repo: Repository, m: Manifest, toDir: string, o
   let bytes = 0;
   const progress = () => opts.onProgress?.({ files, filesTotal, bytes, bytesTotal });
   const segmentsRead = new Set<number>();
+  const root = process.getuid?.() === 0;
   const concurrency = opts.concurrency ?? Math.max(2, os.availableParallelism()) * 2;
   try {
     // 1. folders (and the parents of every chosen entry), then empty files
@@ -111,7 +112,19 @@ export async function restoreRun(repo: Repository, m: Manifest, toDir: string, o
                 bytes += chunk.length;
               },
               end: async () => {
-                await fh.close();
+                // Metadata through the open handle (no path lookup); owner before mode, because
+                // chown clears setuid/setgid bits.
+                try {
+                  await Promise.all([
+                    (async () => {
+                      if (root) await fh.chown(e.uid, e.gid);
+                      await fh.chmod(e.mode);
+                    })(),
+                    fh.utimes(toDate(e.mtimeNs), toDate(e.mtimeNs)),
+                  ]);
+                } finally {
+                  await fh.close();
+                }
                 if (written !== e.size || hash.digest('hex') !== e.sha256) throw new Error(`"${e.path}" does not match its recorded SHA-256`);
                 done.add(e);
                 files++;
@@ -132,10 +145,10 @@ export async function restoreRun(repo: Repository, m: Manifest, toDir: string, o
     });
     // 3. links last, so no extraction step can pass through one
     for (const e of chosen) if (e.type === 'symlink') await symlink(e.target!, at(e.path));
-    // 4. metadata: files and links, then folders deepest first (adding entries changes a folder's mtime)
-    const root = process.getuid?.() === 0;
-    for (const e of chosen) {
-      if (e.type === 'dir') continue;
+    // 4. metadata of links and empty files (files with data got theirs when written), then folders
+    // deepest first (adding entries changes a folder's mtime)
+    const rest = chosen.filter((e) => e.type === 'symlink' || (e.type === 'file' && e.size === 0));
+    await pool(rest, 16, async (e) => {
       const p = at(e.path);
       if (root) await lchown(p, e.uid, e.gid);
       if (e.type === 'file') {
@@ -144,7 +157,7 @@ export async function restoreRun(repo: Repository, m: Manifest, toDir: string, o
       } else {
         await lutimes(p, toDate(e.mtimeNs), toDate(e.mtimeNs));
       }
-    }
+    });
     const dirEntries = chosen.filter((e) => e.type === 'dir').sort((a, b) => b.path.split('/').length - a.path.split('/').length);
     const applyDirMeta = async (base: (p: string) => string) => {
       for (const e of dirEntries) {
