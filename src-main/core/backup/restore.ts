@@ -33,6 +33,9 @@ export interface RestoreResult {
 }
 
 const NS = 1_000_000_000n;
+/** Files up to this size are verified in memory and written concurrently. */
+const SMALL_FILE = 1024 * 1024;
+const SMALL_WRITES_IN_FLIGHT = 32;
 const toDate = (ns: string) => {
   const v = BigInt(ns);
   return Number(v / NS) + Number(v % NS) / 1e9;
@@ -65,6 +68,17 @@ export async function restoreRun(repo: Repository, m: Manifest, toDir: string, o
   const progress = () => opts.onProgress?.({ files, filesTotal, bytes, bytesTotal });
   const segmentsRead = new Set<number>();
   const root = process.getuid?.() === 0;
+  // Metadata through the open handle (no path lookup); owner before mode, because chown clears
+  // setuid/setgid bits.
+  const setMeta = async (fh: FileHandle, e: ManifestEntry) => {
+    await Promise.all([
+      (async () => {
+        if (root) await fh.chown(e.uid, e.gid);
+        await fh.chmod(e.mode);
+      })(),
+      fh.utimes(toDate(e.mtimeNs), toDate(e.mtimeNs)),
+    ]);
+  };
   const concurrency = opts.concurrency ?? Math.max(2, os.availableParallelism()) * 2;
   try {
     // 1. folders (and the parents of every chosen entry), then empty files
@@ -94,6 +108,31 @@ export async function restoreRun(repo: Repository, m: Manifest, toDir: string, o
       const seg = m.segments[segIdx]!;
       segmentsRead.add(segIdx);
       const done = new Set<ManifestEntry>();
+      // Small files are checked in memory, then written several at once: per-file system calls,
+      // not bytes, are what a tree of small files costs.
+      const writes = new Set<Promise<void>>();
+      let writeError: unknown = null;
+      const writeSmall = async (e: ManifestEntry, chunks: Buffer[]) => {
+        while (writes.size >= SMALL_WRITES_IN_FLIGHT) await Promise.race(writes);
+        if (writeError) throw writeError;
+        const w = (async () => {
+          const fh = await open(at(e.path), constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW, 0o600);
+          try {
+            await fh.writev(chunks);
+            await setMeta(fh, e);
+          } finally {
+            await fh.close();
+          }
+          done.add(e);
+          files++;
+          bytes += e.size;
+          progress();
+        })().catch((err) => {
+          writeError ??= err;
+        });
+        writes.add(w);
+        void w.finally(() => writes.delete(w));
+      };
       try {
         const stream = await repo.dest.read(seg.key);
         await readSegment(stream, seg, repo.identity, {
@@ -101,6 +140,20 @@ export async function restoreRun(repo: Repository, m: Manifest, toDir: string, o
             const e = wanted.get(offset);
             if (!e) return null;
             if (h.path !== e.path || h.type !== 'file' || h.size !== e.size) throw new Error(`the archive entry at offset ${offset} is "${h.path}", expected "${e.path}"`);
+            if (e.size <= SMALL_FILE) {
+              const chunks: Buffer[] = [];
+              const hash = createHash('sha256');
+              return {
+                data: (chunk) => {
+                  hash.update(chunk);
+                  chunks.push(chunk);
+                },
+                end: async () => {
+                  if (hash.digest('hex') !== e.sha256) throw new Error(`"${e.path}" does not match its recorded SHA-256`);
+                  await writeSmall(e, chunks);
+                },
+              };
+            }
             const fh: FileHandle = await open(at(e.path), constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW, 0o600);
             const hash = createHash('sha256');
             let written = 0;
@@ -112,16 +165,8 @@ export async function restoreRun(repo: Repository, m: Manifest, toDir: string, o
                 bytes += chunk.length;
               },
               end: async () => {
-                // Metadata through the open handle (no path lookup); owner before mode, because
-                // chown clears setuid/setgid bits.
                 try {
-                  await Promise.all([
-                    (async () => {
-                      if (root) await fh.chown(e.uid, e.gid);
-                      await fh.chmod(e.mode);
-                    })(),
-                    fh.utimes(toDate(e.mtimeNs), toDate(e.mtimeNs)),
-                  ]);
+                  await setMeta(fh, e);
                 } finally {
                   await fh.close();
                 }
@@ -133,7 +178,10 @@ export async function restoreRun(repo: Repository, m: Manifest, toDir: string, o
             };
           },
         }, opts.signal);
+        await Promise.all(writes);
+        if (writeError) throw writeError;
       } catch (err) {
+        await Promise.all(writes);
         if (opts.signal?.aborted) throw new BackupError('cancelled', `restore of run ${runId} was cancelled`);
         if (err instanceof BackupError) throw err;
         throw new BackupError('corrupt', `run ${runId}: segment ${seg.key} is damaged: ${errText(err)}`);

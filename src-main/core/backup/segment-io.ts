@@ -135,16 +135,29 @@ export async function readSegment(stream: Readable, seg: SegmentRecord, identity
       }
     }
   };
+  // Frame N+1 decompresses (thread pool) while frame N's entries are handled: at most two frames
+  // in flight, so memory stays bounded.
+  let chain: Promise<void> = Promise.resolve();
+  const submitFrame = async (frame: Buffer) => {
+    const raw = decompressFrame(frame);
+    raw.catch(() => undefined); // handled through `chain`
+    const prev = chain;
+    chain = (async () => {
+      await prev;
+      await feedTar(await raw);
+    })();
+    chain.catch(() => undefined); // awaited below or at the end; never an unhandled rejection
+    await prev;
+  };
   const feedCompressed = async (data: Buffer) => {
     pending.push(data);
     pendingLen += data.length;
     while (frameIdx < seg.frames.length && pendingLen >= seg.frames[frameIdx]!) {
       const all = pending.length === 1 ? pending[0]! : Buffer.concat(pending, pendingLen);
       const len = seg.frames[frameIdx++]!;
-      const raw = await decompressFrame(all.subarray(0, len));
       pending = [all.subarray(len)];
       pendingLen = all.length - len;
-      await feedTar(raw);
+      await submitFrame(all.subarray(0, len));
     }
     if (frameIdx === seg.frames.length && pendingLen > 0) throw new Error('unexpected bytes after the last zstd frame');
   };
@@ -160,6 +173,7 @@ export async function readSegment(stream: Readable, seg: SegmentRecord, identity
     else await feedCompressed(chunk);
   }
   if (dec) await feedCompressed(dec.final());
+  await chain;
   if (frameIdx !== seg.frames.length) throw new Error('the segment is truncated (zstd frames missing)');
   parser.finish();
   if (storedSize !== seg.storedSize || hash.digest('hex') !== seg.sha256) throw new Error('the segment does not match its recorded SHA-256');
