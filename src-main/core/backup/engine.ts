@@ -104,10 +104,6 @@ export interface ForgetResult {
 const SMALL_FILE = 1024 * 1024;
 const PROGRESS_EVERY_MS = 200;
 
-function zeroHashHex(): string {
-  return createHash('sha256').digest('hex');
-}
-
 async function defaultOpenDestination(cfg: BackupDestination, secrets: SecretSource, dataDir: string): Promise<Destination> {
   if (cfg.kind === 'local') return new LocalDestination(path.resolve(cfg.path));
   const { S3Destination } = await import('./s3-destination.js');
@@ -350,10 +346,23 @@ export function createBackupEngine(options: BackupEngineOptions): BackupEngine {
       };
       const fileTask = (batch: ScannedEntry[]) => async () => {
         const seg = await openSegment();
+        // Small files are read a few at a time ahead of the writer: a tree of small files costs
+        // system calls, and the thread pool runs them in parallel.
+        const ahead = new Map<number, Promise<Buffer>>();
+        const readAhead = (i: number) => {
+          const x = batch[i];
+          if (!x || x.type !== 'file' || x.size > SMALL_FILE || ahead.has(i)) return;
+          const pr = readSmallFile(x.abs);
+          pr.catch(() => undefined); // reported by appendEntry
+          ahead.set(i, pr);
+        };
         try {
-          for (const e of batch) {
+          for (let i = 0; i < batch.length; i++) {
+            const e = batch[i]!;
             if (signal.aborted) throw signal.reason;
-            const me = await appendEntry(seg.w, e, warnings);
+            for (let j = i; j < i + READ_AHEAD; j++) readAhead(j);
+            const me = await appendEntry(seg.w, e, warnings, ahead.get(i));
+            ahead.delete(i);
             if (me) seg.written.push(me);
             if (e.type === 'file') {
               p.files++;
@@ -586,7 +595,20 @@ export function chooseKind(type: 'full' | 'incremental' | 'intelligent', runs: P
 }
 
 /** Appends one scanned entry to a segment; null when the file vanished before it could be read. */
-async function appendEntry(w: SegmentWriter, e: ScannedEntry, warnings: string[]): Promise<ManifestEntry | null> {
+/** Reads a small file whole, never through a symlink. */
+async function readSmallFile(abs: string): Promise<Buffer> {
+  const fh = await open(abs, constants.O_RDONLY | constants.O_NOFOLLOW);
+  try {
+    return await fh.readFile();
+  } finally {
+    await fh.close();
+  }
+}
+
+/** Files read ahead of the one being archived, per segment. */
+const READ_AHEAD = 16;
+
+async function appendEntry(w: SegmentWriter, e: ScannedEntry, warnings: string[], preread?: Promise<Buffer>): Promise<ManifestEntry | null> {
   const base: ManifestEntry = {
     path: e.path,
     type: e.type,
@@ -606,48 +628,57 @@ async function appendEntry(w: SegmentWriter, e: ScannedEntry, warnings: string[]
     await w.write(header(0));
     return base;
   }
+  const unreadable = (err: unknown) => {
+    warnings.push(`${e.abs}: ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'vanished before it was read; not in this run' : `not readable (${errText(err)}); not in this run`}`);
+    return null;
+  };
+  if (e.size <= SMALL_FILE) {
+    // Small files in one read (started ahead of time by the caller); the size stored is what was
+    // read, so a file that grew or shrank since the scan is still stored consistently.
+    let data: Buffer;
+    try {
+      data = await (preread ?? readSmallFile(e.abs));
+    } catch (err) {
+      return unreadable(err);
+    }
+    base.offset = w.offset;
+    base.size = data.length;
+    await w.write(header(data.length));
+    await w.write(data);
+    await w.write(Buffer.alloc(padding(data.length)));
+    base.sha256 = createHash('sha256').update(data).digest('hex');
+    return base;
+  }
   let fh;
   try {
     fh = await open(e.abs, constants.O_RDONLY | constants.O_NOFOLLOW);
   } catch (err) {
-    warnings.push(`${e.abs}: ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'vanished before it was read; not in this run' : `not readable (${errText(err)}); not in this run`}`);
-    return null;
+    return unreadable(err);
   }
   try {
     const hash = createHash('sha256');
     base.offset = w.offset;
-    if (e.size <= SMALL_FILE) {
-      // Small files in one read; the size stored is what was read, so a file that grew or shrank
-      // since the scan is still stored consistently.
-      const data = await fh.readFile();
-      base.size = data.length;
-      await w.write(header(data.length));
-      hash.update(data);
-      await w.write(data);
-      await w.write(Buffer.alloc(padding(data.length)));
-    } else {
-      const st = await fh.stat();
-      const size = st.size;
-      base.size = size;
-      await w.write(header(size));
-      const buf = Buffer.allocUnsafe(SMALL_FILE);
-      let done = 0;
-      while (done < size) {
-        const { bytesRead } = await fh.read(buf, 0, Math.min(buf.length, size - done), done);
-        if (bytesRead === 0) {
-          warnings.push(`${e.abs}: shrank while being read; the missing end is stored as zeros`);
-          const zeros = Buffer.alloc(size - done);
-          hash.update(zeros);
-          await w.write(zeros);
-          break;
-        }
-        hash.update(buf.subarray(0, bytesRead));
-        await w.write(buf.subarray(0, bytesRead));
-        done += bytesRead;
+    // The size stored is the size when opened; growth after that is not read.
+    const size = (await fh.stat()).size;
+    base.size = size;
+    await w.write(header(size));
+    const buf = Buffer.allocUnsafe(SMALL_FILE);
+    let done = 0;
+    while (done < size) {
+      const { bytesRead } = await fh.read(buf, 0, Math.min(buf.length, size - done), done);
+      if (bytesRead === 0) {
+        warnings.push(`${e.abs}: shrank while being read; the missing end is stored as zeros`);
+        const zeros = Buffer.alloc(size - done);
+        hash.update(zeros);
+        await w.write(zeros);
+        break;
       }
-      await w.write(Buffer.alloc(padding(size)));
+      hash.update(buf.subarray(0, bytesRead));
+      await w.write(buf.subarray(0, bytesRead));
+      done += bytesRead;
     }
-    base.sha256 = base.size === 0 ? zeroHashHex() : hash.digest('hex');
+    await w.write(Buffer.alloc(padding(size)));
+    base.sha256 = hash.digest('hex');
     return base;
   } finally {
     await fh.close();
