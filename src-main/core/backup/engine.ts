@@ -45,6 +45,8 @@ export interface BackupEngineOptions {
    * (what verify() always does).
    */
   verify?: 'stored' | 'deep';
+  /** Runs at once across all jobs (default 1); more wait in the queued state. One per job always. */
+  maxRuns?: number;
   /** Builds a destination from its config; the default knows local folders and S3. */
   openDestination?: (cfg: BackupDestination, secrets: SecretSource, dataDir: string) => Promise<Destination>;
 }
@@ -137,6 +139,33 @@ export function createBackupEngine(options: BackupEngineOptions): BackupEngine {
   const active = new Set<string>(); // run ids running in this process
   const activeJobs = new Set<string>();
   let recovered: Promise<string[]> | null = null;
+  const maxRuns = options.maxRuns ?? 1;
+  let running = 0;
+  const waiting: (() => void)[] = [];
+  /** Waits for a run slot; rejects when the signal aborts while waiting. */
+  const acquireSlot = (signal: AbortSignal) =>
+    new Promise<void>((resolve, reject) => {
+      if (signal.aborted) return reject(signal.reason);
+      if (running < maxRuns) {
+        running++;
+        return resolve();
+      }
+      const onAbort = () => {
+        waiting.splice(waiting.indexOf(start), 1);
+        reject(signal.reason);
+      };
+      const start = () => {
+        signal.removeEventListener('abort', onAbort);
+        running++;
+        resolve();
+      };
+      signal.addEventListener('abort', onAbort, { once: true });
+      waiting.push(start);
+    });
+  const releaseSlot = () => {
+    running--;
+    waiting.shift()?.();
+  };
 
   async function passphraseOf(job: BackupJob): Promise<string | null> {
     if (!job.encryption) return null;
@@ -202,17 +231,24 @@ export function createBackupEngine(options: BackupEngineOptions): BackupEngine {
   const ensureRecovered = () => (recovered ??= recover());
 
   async function run(job: BackupJob, opts: RunOptions = {}): Promise<RunResult> {
-    await ensureRecovered();
+    // Claimed before the first await, so two calls for one job cannot both pass.
     if (activeJobs.has(job.name)) throw new BackupError('busy', `job "${job.name}" is already running`);
-    for (const r of await journal.all()) {
-      if (r.job === job.name && !isTerminal(r.record.state) && processAlive(r.pid) && r.pid !== process.pid)
-        throw new BackupError('busy', `job "${job.name}" is already running in another Kaavan process (pid ${r.pid})`);
-    }
+    activeJobs.add(job.name);
     const runId = newRunId(now());
     const rec: JournalRecord = { id: runId, job: job.name, pid: process.pid, destination: job.destination, record: queuedRun(now()) };
     active.add(runId);
-    activeJobs.add(job.name);
-    await journal.save(rec);
+    try {
+      await ensureRecovered();
+      for (const r of await journal.all()) {
+        if (r.job === job.name && !isTerminal(r.record.state) && processAlive(r.pid) && r.pid !== process.pid)
+          throw new BackupError('busy', `job "${job.name}" is already running in another Kaavan process (pid ${r.pid})`);
+      }
+      await journal.save(rec);
+    } catch (err) {
+      active.delete(runId);
+      activeJobs.delete(job.name);
+      throw err;
+    }
     const abort = new AbortController();
     const onUserAbort = () => abort.abort(new BackupError('cancelled', `run ${runId} of job "${job.name}" was cancelled`));
     if (opts.signal?.aborted) onUserAbort();
@@ -240,7 +276,10 @@ export function createBackupEngine(options: BackupEngineOptions): BackupEngine {
     let dest: Destination | null = null;
     let kind: RunKind | null = null;
     let summary: RunSummary | null = null;
+    let slot = false;
     try {
+      await acquireSlot(signal);
+      slot = true;
       await go('scanning');
       const repo = await openRepo(job, true);
       dest = repo.dest;
@@ -477,6 +516,7 @@ export function createBackupEngine(options: BackupEngineOptions): BackupEngine {
       await go(cancelled ? 'cancelled' : 'failed', reason);
       log.warn('backup run did not succeed', { job: job.name, run: runId, reason });
     } finally {
+      if (slot) releaseSlot();
       opts.signal?.removeEventListener('abort', onUserAbort);
       active.delete(runId);
       activeJobs.delete(job.name);
