@@ -15,7 +15,7 @@ import { BackupError, errText } from './errors.js';
 import { newRunId, Repository } from './repository.js';
 import { scanSources, type ScannedEntry } from './scan.js';
 import { SegmentWriter, readSegment } from './segment-io.js';
-import { tarHeader, padding, TAR_END } from './tar.js';
+import { tarHeader, paddingBytes, TAR_END } from './tar.js';
 import { MANIFEST_FORMAT, MANIFEST_VERSION, type Manifest, type ManifestEntry, type RunKind, type RunSummary, type SegmentRecord } from './manifest.js';
 import { queuedRun, transition, isTerminal, runDuration, type RunState, type RunStateRecord } from './run-state-machine.js';
 import { RunJournal, processAlive, type JournalRecord } from './journal.js';
@@ -685,7 +685,7 @@ async function appendEntry(w: SegmentWriter, e: ScannedEntry, warnings: string[]
     base.size = data.length;
     await w.write(header(data.length));
     await w.write(data);
-    await w.write(Buffer.alloc(padding(data.length)));
+    await w.write(paddingBytes(data.length));
     base.sha256 = createHash('sha256').update(data).digest('hex');
     return base;
   }
@@ -717,7 +717,7 @@ async function appendEntry(w: SegmentWriter, e: ScannedEntry, warnings: string[]
       await w.write(buf.subarray(0, bytesRead));
       done += bytesRead;
     }
-    await w.write(Buffer.alloc(padding(size)));
+    await w.write(paddingBytes(size));
     base.sha256 = hash.digest('hex');
     return base;
   } finally {

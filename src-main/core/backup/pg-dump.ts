@@ -7,7 +7,7 @@ import { createHash } from 'node:crypto';
 import type { DatabaseSource } from './job-schema.js';
 import type { ManifestEntry } from './manifest.js';
 import type { SegmentWriter } from './segment-io.js';
-import { padding, tarHeader } from './tar.js';
+import { paddingBytes, tarHeader } from './tar.js';
 import { BackupError } from './errors.js';
 
 export interface DumpPart {
@@ -80,7 +80,7 @@ export async function appendDumpPart(w: SegmentWriter, part: DumpPart, at: numbe
   const offset = w.offset;
   await w.write(tarHeader({ path: part.path, type: 'file', size: part.data.length, mode: 0o600, mtimeNs, uid, gid }));
   await w.write(part.data);
-  await w.write(Buffer.alloc(padding(part.data.length)));
+  await w.write(paddingBytes(part.data.length));
   return {
     path: part.path,
     type: 'file',

@@ -121,6 +121,9 @@ function asciiFallback(s: string, max: number): string {
 }
 
 export const padding = (size: number) => (BLOCK - (size % BLOCK)) % BLOCK;
+const ZEROS = Buffer.alloc(BLOCK);
+/** The zero bytes that pad `size` bytes of data to a whole block (a shared, read-only buffer). */
+export const paddingBytes = (size: number): Buffer => ZEROS.subarray(0, padding(size));
 export const TAR_END = Buffer.alloc(2 * BLOCK);
 
 // ---------- parser ----------
