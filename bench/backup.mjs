@@ -3,7 +3,7 @@
 //
 //   node bench/backup.mjs [--size-mib 1024] [--small-files 10000] [--with-s]   (--with-s: also to s3rver)
 //
-// Every command runs as its own process under /usr/bin/time (wall seconds, peak RSS); Kaavan's
+// Every command runs as its own process under /usr/bin/time (wall and CPU seconds, peak RSS); Kaavan's
 // operations run in a child `node bench/backup.mjs --child …` so its RSS is measured the same way.
 // The page cache is warm for every tool alike (the tree is read once before the first timing).
 import { execFileSync, spawn } from 'node:child_process';
@@ -88,16 +88,16 @@ function makeTree() {
 // ---------- measuring ----------
 async function measure(label, cmd, argv, env = {}) {
   return new Promise((resolve, reject) => {
-    const child = spawn('/usr/bin/time', ['-f', '@@TIME %e %M', cmd, ...argv], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn('/usr/bin/time', ['-f', '@@TIME %e %M %U %S', cmd, ...argv], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d) => (stdout += d));
     child.stderr.on('data', (d) => (stderr += d));
     child.on('exit', (code) => {
-      const m = /@@TIME ([\d.]+) (\d+)/.exec(stderr);
+      const m = /@@TIME ([\d.]+) (\d+) ([\d.]+) ([\d.]+)/.exec(stderr);
       if (code !== 0 || !m) return reject(new Error(`${label} failed (exit ${code}): ${stderr.slice(-2000)}`));
-      const r = { label, seconds: Number(m[1]), peakRssMiB: Math.round(Number(m[2]) / 1024), stdout };
-      console.error(`  ${label}: ${r.seconds} s, ${r.peakRssMiB} MiB RSS`);
+      const r = { label, seconds: Number(m[1]), cpuSeconds: +(Number(m[3]) + Number(m[4])).toFixed(2), peakRssMiB: Math.round(Number(m[2]) / 1024), stdout };
+      console.error(`  ${label}: ${r.seconds} s (CPU ${r.cpuSeconds} s), ${r.peakRssMiB} MiB RSS`);
       resolve(r);
     });
   });
@@ -109,7 +109,7 @@ console.error(`generating ${opt.sizeMib} MiB in ${work} …`);
 const bytes = makeTree();
 execFileSync('bash', ['-c', `cat $(find ${tree} -type f) > /dev/null`]); // warm the page cache for everyone
 const results = { sizeMiB: opt.sizeMib, smallFiles: opt.smallFiles, bytes, runs: [] };
-const add = (r, extra = {}) => results.runs.push({ label: r.label, seconds: r.seconds, peakRssMiB: r.peakRssMiB, ...extra });
+const add = (r, extra = {}) => results.runs.push({ label: r.label, seconds: r.seconds, cpuSeconds: r.cpuSeconds, peakRssMiB: r.peakRssMiB, ...extra });
 
 try {
   const load = readFileSync('/proc/loadavg', 'utf8').trim();
@@ -162,7 +162,7 @@ try {
 }
 
 const file = saveResults(`backup${opt.sizeMib === 1024 ? '' : `-${opt.sizeMib}mib`}`, results);
-const rows = results.runs.map((r) => [r.label, r.seconds.toFixed(2), String(r.peakRssMiB), r.storedBytes ? (r.storedBytes / 1024 / 1024).toFixed(0) : '', r.mibPerSec ? String(r.mibPerSec) : '']);
+const rows = results.runs.map((r) => [r.label, r.seconds.toFixed(2), r.cpuSeconds.toFixed(2), String(r.peakRssMiB), r.storedBytes ? (r.storedBytes / 1024 / 1024).toFixed(0) : '', r.mibPerSec ? String(r.mibPerSec) : '']);
 console.log(`\n${opt.sizeMib} MiB, ${opt.smallFiles} small files (load before ${results.loadBefore}, after ${results.loadAfter})\n`);
-console.log(table(['operation', 'seconds', 'peak RSS MiB', 'stored MiB', 'MiB/s'], rows));
+console.log(table(['operation', 'wall s', 'CPU s (user+sys)', 'peak RSS MiB', 'stored MiB', 'MiB/s'], rows));
 console.error(`\nwrote ${path.relative(ROOT, file)}`);
