@@ -177,7 +177,7 @@ export async function restoreRun(repo: Repository, m: Manifest, toDir: string, o
               },
             };
           },
-        }, opts.signal);
+        }, opts.signal, { storedHash: false });
         await Promise.all(writes);
         if (writeError) throw writeError;
       } catch (err) {

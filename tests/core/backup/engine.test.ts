@@ -83,6 +83,25 @@ describe.each([
     expect(await e.verify(j, runId)).toMatchObject({ ok: true, problems: [] });
   });
 
+  it('a flipped bit in the segment holding the 5 MiB file fails restore and verify, naming both', async () => {
+    const segDir = path.join(dest, 'segments', runId);
+    const biggest = readdirSync(segDir)
+      .map((n) => path.join(segDir, n))
+      .sort((a, b) => readFileSync(b).length - readFileSync(a).length)[0]!;
+    const good = readFileSync(biggest);
+    const bad = Buffer.from(good);
+    bad[Math.floor(bad.length * 0.6)]! ^= 0x04;
+    writeFileSync(biggest, bad);
+    const to = path.join(base, `flip-${label}`);
+    try {
+      await expect(e.restore(j, runId, to)).rejects.toThrow(new RegExp(`run ${runId}: segment segments/${runId}/${path.basename(biggest).replace(/\./g, '\\.')} is damaged`));
+      expect(existsSync(to)).toBe(false);
+      expect((await e.verify(j, runId)).ok).toBe(false);
+    } finally {
+      writeFileSync(biggest, good);
+    }
+  });
+
   it('an incremental run of the unchanged tree reads and stores no file again', async () => {
     const r = await e.run({ ...j, type: 'incremental' });
     expect(r.status).toBe('succeeded');
