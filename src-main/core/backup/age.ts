@@ -149,11 +149,13 @@ function open(key: Uint8Array, nonce: Uint8Array, sealed: Uint8Array): Buffer | 
   if (sealed.length < TAG) return null;
   const d = createDecipheriv('chacha20-poly1305', key, nonce, { authTagLength: TAG });
   d.setAuthTag(sealed.subarray(sealed.length - TAG));
+  const plain = d.update(sealed.subarray(0, sealed.length - TAG));
   try {
-    return Buffer.concat([d.update(sealed.subarray(0, sealed.length - TAG)), d.final()]);
+    d.final(); // checks the tag; AEAD final() yields no bytes
   } catch {
     return null;
   }
+  return plain;
 }
 const ZERO_NONCE = Buffer.alloc(12);
 function scryptKey(passphrase: string, salt: Uint8Array, logN: number): Promise<Buffer> {
