@@ -449,6 +449,7 @@ export function createBackupEngine(options: BackupEngineOptions): BackupEngine {
           throw err;
         }
       });
+      if (signal.aborted) throw signal.reason; // cancelled while the last segment was finishing
       if (p.state === 'archiving') await go('uploading');
       for (const s of newSegments) for (const me of s.entries) entries.set(me.path, me);
 
