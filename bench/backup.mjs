@@ -1,0 +1,168 @@
+// Backup engine vs tar -czf, tar | zstd -T0 and restic on the same generated tree, in one run.
+// Not part of the test suite: nothing here asserts on timings. Results: bench/results/backup.json.
+//
+//   node bench/backup.mjs [--size-mib 1024] [--small-files 10000] [--with-s]   (--with-s: also to s3rver)
+//
+// Every command runs as its own process under /usr/bin/time (wall and CPU seconds, peak RSS); Kaavan's
+// operations run in a child `node bench/backup.mjs --child …` so its RSS is measured the same way.
+// The page cache is warm for every tool alike (the tree is read once before the first timing).
+import { execFileSync, spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { register } from 'tsx/esm/api';
+import { args, saveResults } from './lib/machine.mjs';
+import { table } from './lib/stats.mjs';
+
+register();
+const ROOT = fileURLToPath(new URL('../', import.meta.url));
+const engineUrl = new URL('../src-main/core/backup/index.ts', import.meta.url).href;
+const secretsUrl = new URL('../src-main/core/secrets/secrets.ts', import.meta.url).href;
+const PASSWORD = 'bench-passphrase';
+
+// ---------- child mode: one Kaavan operation, then its own timings on stdout ----------
+if (process.argv[2] === '--child') {
+  const [op, dataDir, src, dest, extra] = process.argv.slice(3);
+  const { createBackupEngine } = await import(engineUrl);
+  const { createSecretStore } = await import(secretsUrl);
+  const secrets = createSecretStore({ backend: null, env: { KAAVAN_SECRET_BENCH: PASSWORD, KAAVAN_SECRET_S3K: 'S3RVER', KAAVAN_SECRET_S3S: 'S3RVER' } });
+  const engine = createBackupEngine({ dataDir, secrets });
+  const destination = dest.startsWith('http') ? { kind: 's3', bucket: 'bench', endpoint: dest, forcePathStyle: true, region: 'us-east-1', accessKeyRef: 's3k', secretKeyRef: 's3s', partConcurrency: Number(extra) } : { kind: 'local', path: dest };
+  const job = { name: 'bench', type: op === 'full' ? 'full' : 'incremental', sources: [{ path: src }], destination, encryption: { passphraseRef: 'bench' } };
+  const t0 = performance.now();
+  let out;
+  if (op === 'restore') {
+    const runs = await engine.list(job);
+    out = await engine.restore(job, runs.at(-1).id, extra);
+  } else {
+    out = await engine.run(job);
+    if (out.status !== 'succeeded') throw new Error(out.error);
+  }
+  process.stdout.write(JSON.stringify({ seconds: (performance.now() - t0) / 1000, storedBytes: out.storedBytes ?? null }) + '\n');
+  process.exit(0);
+}
+
+const opt = args({ sizeMib: 1024, smallFiles: 10000, withS: false });
+const work = mkdtempSync(path.join(tmpdir(), 'kaavan-bench-backup-'));
+const tree = path.join(work, 'tree');
+
+// ---------- the tree: small files in 100 folders, the rest in 64 MiB files, half compressible ----------
+const WORDS = 'alpha beta gamma delta epsilon server backup restore tray alert check latency status ok down degraded'.split(' ');
+function compressible(size) {
+  const rnd = randomBytes(Math.ceil(size / 4));
+  const parts = [];
+  let len = 0;
+  for (let i = 0; len < size; i++) {
+    const line = `${WORDS[rnd[i % rnd.length] % WORDS.length]} ${rnd.readUInt16LE(i % (rnd.length - 2))} ${WORDS[rnd[(i * 7) % rnd.length] % WORDS.length]}\n`;
+    parts.push(line);
+    len += line.length;
+  }
+  return Buffer.from(parts.join('')).subarray(0, size);
+}
+function makeTree() {
+  const total = opt.sizeMib * 1024 * 1024;
+  let made = 0;
+  for (let i = 0; i < opt.smallFiles; i++) {
+    const dir = path.join(tree, 'small', `d${String(i % 100).padStart(3, '0')}`);
+    if (i < 100) mkdirSync(dir, { recursive: true });
+    const size = 1024 + ((i * 2654435761) % (15 * 1024));
+    writeFileSync(path.join(dir, `f${i}.${i % 2 ? 'txt' : 'bin'}`), i % 2 ? compressible(size) : randomBytes(size));
+    made += size;
+  }
+  mkdirSync(path.join(tree, 'large'), { recursive: true });
+  for (let i = 0; made < total; i++) {
+    const size = Math.min(64 * 1024 * 1024, total - made);
+    const chunks = [];
+    for (let off = 0; off < size; off += 8 * 1024 * 1024) {
+      const n = Math.min(8 * 1024 * 1024, size - off);
+      chunks.push(i % 2 ? compressible(n) : randomBytes(n));
+    }
+    writeFileSync(path.join(tree, 'large', `big${i}.${i % 2 ? 'log' : 'bin'}`), Buffer.concat(chunks));
+    made += size;
+  }
+  return made;
+}
+
+// ---------- measuring ----------
+async function measure(label, cmd, argv, env = {}) {
+  return new Promise((resolve, reject) => {
+    const child = spawn('/usr/bin/time', ['-f', '@@TIME %e %M %U %S', cmd, ...argv], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d) => (stdout += d));
+    child.stderr.on('data', (d) => (stderr += d));
+    child.on('exit', (code) => {
+      const m = /@@TIME ([\d.]+) (\d+) ([\d.]+) ([\d.]+)/.exec(stderr);
+      if (code !== 0 || !m) return reject(new Error(`${label} failed (exit ${code}): ${stderr.slice(-2000)}`));
+      const r = { label, seconds: Number(m[1]), cpuSeconds: +(Number(m[3]) + Number(m[4])).toFixed(2), peakRssMiB: Math.round(Number(m[2]) / 1024), stdout };
+      console.error(`  ${label}: ${r.seconds} s (CPU ${r.cpuSeconds} s), ${r.peakRssMiB} MiB RSS`);
+      resolve(r);
+    });
+  });
+}
+const du = (p) => Number(execFileSync('du', ['-sb', p], { encoding: 'utf8' }).split('\t')[0]);
+const kaavan = (op, dataDir, dest, extra = '') => [process.execPath, [fileURLToPath(import.meta.url), '--child', op, dataDir, tree, dest, extra]];
+
+console.error(`generating ${opt.sizeMib} MiB in ${work} …`);
+const bytes = makeTree();
+execFileSync('bash', ['-c', `cat $(find ${tree} -type f) > /dev/null`]); // warm the page cache for everyone
+const results = { sizeMiB: opt.sizeMib, smallFiles: opt.smallFiles, bytes, runs: [] };
+const add = (r, extra = {}) => results.runs.push({ label: r.label, seconds: r.seconds, cpuSeconds: r.cpuSeconds, peakRssMiB: r.peakRssMiB, ...extra });
+
+try {
+  const load = readFileSync('/proc/loadavg', 'utf8').trim();
+  console.error(`load average before: ${load}`);
+  results.loadBefore = load;
+  // peers
+  add(await measure('tar -czf', 'tar', ['-czf', path.join(work, 'out.tgz'), '-C', tree, '.']), { storedBytes: du(path.join(work, 'out.tgz')) });
+  add(await measure("tar -I 'zstd -T0' -cf", 'tar', ['-I', 'zstd -T0', '-cf', path.join(work, 'out.tar.zst'), '-C', tree, '.']), { storedBytes: du(path.join(work, 'out.tar.zst')) });
+  const resticEnv = { RESTIC_PASSWORD: PASSWORD, RESTIC_REPOSITORY: path.join(work, 'restic'), RESTIC_CACHE_DIR: path.join(work, 'restic-cache') };
+  execFileSync('restic', ['init', '--quiet'], { env: { ...process.env, ...resticEnv } });
+  add(await measure('restic backup (full)', 'restic', ['backup', '--quiet', tree], resticEnv), { storedBytes: du(path.join(work, 'restic')) });
+  add(await measure('restic backup (unchanged tree)', 'restic', ['backup', '--quiet', tree], resticEnv));
+  // Kaavan
+  const kd = path.join(work, 'kaavan-dest');
+  const full = await measure('kaavan backup (full, encrypted)', ...kaavan('full', path.join(work, 'kdata'), kd));
+  add(full, { storedBytes: du(kd) });
+  add(await measure('kaavan backup (unchanged tree)', ...kaavan('incremental', path.join(work, 'kdata'), kd)));
+  // restores
+  mkdirSync(path.join(work, 'r-tar'));
+  add(await measure('tar -xzf (restore)', 'tar', ['-xzf', path.join(work, 'out.tgz'), '-C', path.join(work, 'r-tar')]));
+  rmSync(path.join(work, 'r-tar'), { recursive: true, force: true });
+  mkdirSync(path.join(work, 'r-zst'));
+  add(await measure("tar -I 'zstd -T0' -xf (restore)", 'tar', ['-I', 'zstd -T0', '-xf', path.join(work, 'out.tar.zst'), '-C', path.join(work, 'r-zst')]));
+  rmSync(path.join(work, 'r-zst'), { recursive: true, force: true });
+  add(await measure('restic restore', 'restic', ['restore', 'latest', '--quiet', '--target', path.join(work, 'r-restic')], resticEnv));
+  rmSync(path.join(work, 'r-restic'), { recursive: true, force: true });
+  add(await measure('kaavan restore', ...kaavan('restore', path.join(work, 'kdata'), kd, path.join(work, 'r-kaavan'))));
+  // the restored tree must be the tree (a benchmark of a wrong restore is worthless)
+  execFileSync('diff', ['-r', '--no-dereference', tree, path.join(work, 'r-kaavan', ...tree.split('/').filter(Boolean))]);
+  rmSync(path.join(work, 'r-kaavan'), { recursive: true, force: true });
+
+  if (opt.withS) {
+    const S3rver = (await import('s3rver')).default;
+    for (const parts of [1, 4]) {
+      const dir = path.join(work, `s3-${parts}`);
+      const server = new S3rver({ address: '127.0.0.1', port: 0, directory: dir, silent: true, configureBuckets: [{ name: 'bench', configs: [] }] });
+      const { port } = await server.run();
+      try {
+        const r = await measure(`kaavan backup to s3rver (part concurrency ${parts})`, ...kaavan('full', path.join(work, `kdata-s3-${parts}`), `http://127.0.0.1:${port}`, String(parts)));
+        add(r, { mibPerSec: +(bytes / 1024 / 1024 / r.seconds).toFixed(1) });
+      } finally {
+        await server.close();
+        rmSync(dir, { recursive: true, force: true });
+      }
+    }
+  }
+  results.loadAfter = readFileSync('/proc/loadavg', 'utf8').trim();
+} finally {
+  rmSync(work, { recursive: true, force: true });
+}
+
+const file = saveResults(`backup${opt.sizeMib === 1024 ? '' : `-${opt.sizeMib}mib`}`, results);
+const rows = results.runs.map((r) => [r.label, r.seconds.toFixed(2), r.cpuSeconds.toFixed(2), String(r.peakRssMiB), r.storedBytes ? (r.storedBytes / 1024 / 1024).toFixed(0) : '', r.mibPerSec ? String(r.mibPerSec) : '']);
+console.log(`\n${opt.sizeMib} MiB, ${opt.smallFiles} small files (load before ${results.loadBefore}, after ${results.loadAfter})\n`);
+console.log(table(['operation', 'wall s', 'CPU s (user+sys)', 'peak RSS MiB', 'stored MiB', 'MiB/s'], rows));
+console.error(`\nwrote ${path.relative(ROOT, file)}`);
