@@ -17,6 +17,10 @@ DEBIAN_PACKAGES=(
   gnome-keyring dbus dbus-x11 libsecret-tools
   openssl ca-certificates
   fonts-dejavu-core
+  # host checks: sshd servers, a DNS server, PostgreSQL, and the tools the checks' tests use
+  openssh-server openssh-client dnsmasq postgresql iproute2 procps passwd util-linux
+  # backups: restores with the standard tools (zstd | tar, age -d | zstd | tar)
+  age zstd tar
 )
 
 step() { printf '\n== %s\n' "$*"; }
