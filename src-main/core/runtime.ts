@@ -14,6 +14,7 @@ import { humanDuration } from './config/duration.js';
 import { acquireDataDirLock } from './datadir/lock.js';
 import { ChannelSet } from './alerts/channel-set.js';
 import { Escalator } from './alerts/escalation.js';
+import { createHostForTarget } from './hosts/create-host.js';
 import { createChannel } from './alerts/channel-config.js';
 
 /** How often Kaavan looks at its own delivery backlog. */
@@ -109,10 +110,12 @@ export async function createKaavan(options: KaavanOptions): Promise<KaavanRuntim
     emit: (e) => events.emit(e),
     now,
     log,
+    createHost: (target) => createHostForTarget(target, { secrets, log }),
     runProbe: createProbeRunner({
       now,
       log,
       secrets,
+      hostFor: (check) => engine!.hostOf(check.checkId),
       memoryFor: (check) => {
         const id = check.checkId!;
         return {

@@ -11,6 +11,7 @@ import { createKaavan } from '../core/kaavan.js';
 import { ConsoleChannel } from '../core/alerts/channels/console.js';
 import { channelSecretRefs, createChannel, describeChannel, sendTest } from '../core/alerts/channel-config.js';
 import { consoleLogger } from '../core/log/logger.js';
+import { createHostForTarget } from '../core/hosts/create-host.js';
 import { createFileLogger } from '../core/log/file-logger.js';
 import { installProcessGuards } from '../core/log/process-guards.js';
 import { createSecretStore } from '../core/secrets/secrets.js';
@@ -246,7 +247,18 @@ async function checkOnce(ctx: Ctx): Promise<number> {
   const rows: OnceRow[] = new Array(checks.length);
   // Secrets are read lazily: a config without references never opens the keychain.
   let secretStore: ReturnType<typeof createSecretStore> | null = null;
-  const runProbe = createProbeRunner({ secrets: { get: (name) => (secretStore ??= createSecretStore()).get(name) } });
+  const secrets = { get: (name: string) => (secretStore ??= createSecretStore()).get(name) };
+  // One host per target, as the engine keeps: one SSH connection per server, closed at the end.
+  const hosts = new Map<string, ReturnType<typeof createHostForTarget>>();
+  const hostFor = (check: { target: string }) => {
+    let host = hosts.get(check.target);
+    if (!host) {
+      const target = (config.targets ?? []).find((t) => t.name === check.target)!;
+      hosts.set(check.target, (host = createHostForTarget(target, { secrets, log: consoleLogger() })));
+    }
+    return host;
+  };
+  const runProbe = createProbeRunner({ secrets, hostFor });
   const never = new AbortController().signal;
   let next = 0;
   const worker = async () => {
@@ -257,7 +269,11 @@ async function checkOnce(ctx: Ctx): Promise<number> {
       rows[index] = { target: check.target, check: check.name, kind: check.kind.kind, status: outcome.status, latencyMs: outcome.latencyMs, message: outcome.message };
     }
   };
-  await Promise.all(Array.from({ length: Math.min(concurrency, checks.length) }, worker));
+  try {
+    await Promise.all(Array.from({ length: Math.min(concurrency, checks.length) }, worker));
+  } finally {
+    await Promise.all([...hosts.values()].map((h) => h.close?.()));
+  }
 
   if (ctx.json) ctx.io.stdout(`${JSON.stringify(rows)}\n`);
   else ctx.io.stdout(rows.length ? formatTable(rows) : 'No enabled checks in the configuration.\n');

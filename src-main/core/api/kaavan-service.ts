@@ -129,7 +129,8 @@ export class KaavanServiceImpl implements KaavanService {
     const current = this.deps.config.current.targets ?? [];
     const original = input.originalName ? current.find((t) => t.name === input.originalName) : undefined;
     if (input.originalName && !original) throw new KaavanError('not_found', `no target named "${input.originalName}"`);
-    const candidate = { name: input.target.name, tags: input.target.tags ?? [], checks: original?.checks ?? [] };
+    // Fields the form does not edit (ssh, checks) are kept as they are.
+    const candidate = { ...(original ?? {}), name: input.target.name, tags: input.target.tags ?? [], checks: original?.checks ?? [] };
     const parsed = targetSchema.safeParse(candidate);
     if (!parsed.success) {
       throw invalid('the target is not valid', parsed.error.issues.map((i) => ({ path: formatPath(i.path), message: i.message })));

@@ -5,6 +5,7 @@ import { z } from 'zod';
 import { durationField, nameField, nameKey, reminderField } from './fields.js';
 import { echo, nearest } from './messages.js';
 import { checkKinds } from '../checks/registry.js';
+import { sshConfigSchema } from '../hosts/ssh-config.js';
 import { channelConfigIssues, channelEntrySchema, routesSchema } from '../alerts/channel-config.js';
 import type { CheckKind } from '../checks/types.js';
 
@@ -66,6 +67,8 @@ export const targetSchema = z
   .strictObject({
     name: nameField,
     tags: z.array(z.string().trim().min(1).max(32)).max(32).optional(),
+    /** Host-level checks of this target run over SSH (docs/host-checks.md); without it, on this computer. */
+    ssh: sshConfigSchema.optional(),
     checks: z.array(checkSchema).optional(),
   })
   .superRefine((target, ctx) => {

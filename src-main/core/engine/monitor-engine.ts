@@ -5,7 +5,8 @@
 // probe. Failures of Kaavan itself (store writes, descriptors) go to SelfHealth, never to a target.
 import { createHash } from 'node:crypto';
 import type { CheckResult, CheckStatus, CheckView, Overview, OverviewSummary, OverallLevel, TargetView } from '../model.js';
-import type { CheckConfig, KaavanConfig } from '../config/schema.js';
+import type { CheckConfig, KaavanConfig, TargetConfig } from '../config/schema.js';
+import type { Host } from '../hosts/host.js';
 import type { KaavanEvent } from '../api/service.js';
 import { resolveCheck, resolveSettings, type ResolvedCheck, type ResolvedSettings } from '../config/resolve.js';
 import { applyOutcome, initialMachineState, type CheckMachineState } from './check-state-machine.js';
@@ -77,6 +78,8 @@ export interface MonitorEngineOptions {
   now?: () => number;
   log?: Logger;
   runProbe?: ProbeRunner;
+  /** Builds the host of a target (its SSH connection, or this computer). */
+  createHost?: (target: TargetConfig) => Host;
 }
 
 export type ReconcileReason = 'start' | 'change';
@@ -211,13 +214,18 @@ export class MonitorEngine {
     );
     this.persisted ??= store.checkState.load<PersistedCheckState>();
     const fresh: CheckRuntime[] = [];
+    const hostChanges: Array<Promise<void>> = [];
     this.targetOrder = [];
     applied.ids.forEach(({ targetId, checkIds }, index) => {
       const target = docTargets[index]!;
       let targetRuntime = this.targets.get(targetId);
+      const hostSource = JSON.stringify(target.ssh ?? null);
+      const createHost = () => this.options.createHost?.(target) ?? localHost;
       if (!targetRuntime) {
-        targetRuntime = new TargetRuntime(targetId, target.name, target.tags ?? [], localHost);
+        targetRuntime = new TargetRuntime(targetId, target.name, target.tags ?? [], createHost(), hostSource);
         this.targets.set(targetId, targetRuntime);
+      } else if (targetRuntime.hostSource !== hostSource) {
+        hostChanges.push(targetRuntime.replaceHost(createHost(), hostSource));
       }
       targetRuntime.name = target.name;
       targetRuntime.tags = target.tags ?? [];
@@ -241,6 +249,7 @@ export class MonitorEngine {
         }
       });
     });
+    await Promise.all(hostChanges);
     for (const runtime of fresh) this.loadStats(runtime);
     if (firstRun) this.repairAlertLevels();
 
@@ -321,6 +330,12 @@ export class MonitorEngine {
     if (!outcome) throw new KaavanError('conflict', `a probe of ${target} / ${check} is already running; try again in a moment`);
     const result = runtime.lastResult;
     return result && result !== before ? result : { ...outcome, checkId: runtime.id, target, check, at: this.now() };
+  }
+
+  /** The host a check runs on: its target's (SSH or this computer). */
+  hostOf(checkId: number | undefined): Host {
+    const runtime = checkId === undefined ? undefined : this.checks.get(checkId);
+    return (runtime && this.targets.get(runtime.targetId)?.host) ?? localHost;
   }
 
   /** The runtime of a check by its labels (names compare case-insensitively). */

@@ -15,12 +15,22 @@ export class TargetRuntime {
     readonly id: number,
     public name: string,
     public tags: string[],
-    /** The machine its host-level checks run on (this computer until the target has SSH). */
-    readonly host: Host,
+    /** The machine its host-level checks run on: its SSH connection, or this computer. */
+    public host: Host,
+    /** What the host was built from (the target's `ssh:`), to tell when it must be rebuilt. */
+    public hostSource: string,
   ) {}
 
+  /** Swaps in a host built from changed settings; the old connection is closed. */
+  async replaceHost(host: Host, source: string): Promise<void> {
+    const old = this.host;
+    this.host = host;
+    this.hostSource = source;
+    await (old as { close?: () => Promise<void> }).close?.();
+  }
+
   async dispose(): Promise<void> {
-    // A target with an SSH connection closes it here (hosts issue); the local host holds nothing.
+    // A target with an SSH connection closes it here; the local host holds nothing.
     await (this.host as { close?: () => Promise<void> }).close?.();
   }
 }
