@@ -165,6 +165,18 @@ class RotatingFile {
   }
 }
 
+/** The terminal's copy of a (redacted) JSON line: "kaavan warning: message (key=value, …)". */
+export function humanLine(level: LogLevel, jsonLine: string): string {
+  const label = level === 'warn' ? 'warning' : level;
+  try {
+    const { time: _time, level: _level, msg, ...fields } = JSON.parse(jsonLine) as Record<string, unknown>;
+    const rest = Object.entries(fields).map(([k, v]) => `${k}=${typeof v === 'string' ? v : JSON.stringify(v)}`);
+    return `kaavan ${label}: ${String(msg)}${rest.length ? ` (${rest.join(', ')})` : ''}`;
+  } catch {
+    return `kaavan ${label}: ${jsonLine}`;
+  }
+}
+
 export function createFileLogger(options: FileLoggerOptions): FileLogger {
   const file = new RotatingFile(options.dir, Math.max(1024, options.maxBytes ?? 5 * 1024 * 1024), Math.max(1, options.files ?? 5));
   const minimum = LEVEL_RANK[options.level ?? 'info'];
@@ -186,7 +198,7 @@ export function createFileLogger(options: FileLoggerOptions): FileLogger {
       if (rank >= minimum) file.write(line);
       if (rank >= echo) {
         try {
-          process.stderr.write(`kaavan ${level}: ${line}\n`);
+          process.stderr.write(`${humanLine(level, line)}\n`);
         } catch {
           // stderr closed (started from a desktop launcher): the file has the line.
         }

@@ -138,3 +138,11 @@ describe('file logger', () => {
     expect(existsSync(join(parent, 'logs'))).toBe(false);
   });
 });
+
+describe('the terminal copy of a log line', () => {
+  it('reads as words, keeps the redaction of the file line', async () => {
+    const { formatLine, humanLine } = await import('../../../src-main/core/log/file-logger.js');
+    const line = formatLine(0, 'warn', 'delivery via ops-mail failed', { error: 'auth failed for s3cr3t-value', channel: 'ops-mail' }, ['s3cr3t-value']);
+    expect(humanLine('warn', line)).toBe('kaavan warning: delivery via ops-mail failed (error=auth failed for [redacted], channel=ops-mail)');
+  });
+});
