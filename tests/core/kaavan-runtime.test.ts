@@ -8,25 +8,16 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createKaavan, type KaavanRuntime } from '../../src-main/core/kaavan.js';
 import { FileConfigStore } from '../../src-main/core/config/file-config-store.js';
-import type { AlertChannel, AlertNotice } from '../../src-main/core/alerts/channel.js';
+import type { AlertChannel } from '../../src-main/core/alerts/channel.js';
 import type { KaavanEvent } from '../../src-main/core/api/service.js';
 import { KaavanError } from '../../src-main/core/api/errors.js';
+import { RecordingChannel, waitFor } from '../helpers/core-harness.js';
 
 const cleanups: Array<() => Promise<void> | void> = [];
 afterEach(async () => {
   for (const c of cleanups.splice(0).reverse()) await c();
 });
 
-class RecordingChannel implements AlertChannel {
-  readonly name = 'recording';
-  notices: AlertNotice[] = [];
-  accepts() {
-    return true;
-  }
-  async deliver(n: AlertNotice) {
-    this.notices.push(n);
-  }
-}
 
 async function startHttp(port = 0): Promise<{ server: Server; port: number }> {
   const server = createServer((_req, res) => res.end('all good'));
@@ -38,15 +29,6 @@ const stopHttp = (s: Server) => {
   return new Promise<void>((r) => s.close(() => r()));
 };
 
-async function waitFor<T>(fn: () => Promise<T | undefined | null | false> | T | undefined | null | false, ms = 15_000): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = await fn();
-    if (v) return v;
-    if (Date.now() > end) throw new Error('condition not met in time');
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
 
 function setup(yaml: string) {
   const dir = mkdtempSync(join(tmpdir(), 'kaavan-rt-'));

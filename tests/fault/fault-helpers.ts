@@ -6,21 +6,15 @@ import { createServer as createTcpServer, type Server as TcpServer, type Address
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { waitFor as baseWaitFor } from '../helpers/core-harness.js';
 
 export const cleanups: Array<() => Promise<void> | void> = [];
 export async function runCleanups(): Promise<void> {
   for (const c of cleanups.splice(0).reverse()) await c();
 }
 
-export async function waitFor<T>(fn: () => Promise<T | undefined | null | false> | T | undefined | null | false, ms = 20_000): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = await fn();
-    if (v) return v;
-    if (Date.now() > end) throw new Error('condition not met in time');
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
+/** Faults take longer to play out: a 20 s default. */
+export const waitFor = <T>(fn: Parameters<typeof baseWaitFor<T>>[0], ms = 20_000): Promise<T> => baseWaitFor(fn, ms);
 
 export interface Delivery {
   key: string;

@@ -8,21 +8,12 @@ import { join } from 'node:path';
 import { createKaavan, type KaavanRuntime } from '../../src-main/core/kaavan.js';
 import { FileConfigStore } from '../../src-main/core/config/file-config-store.js';
 import { silentLogger } from '../../src-main/core/log/logger.js';
-import type { AlertChannel, AlertNotice } from '../../src-main/core/alerts/channel.js';
+import type { AlertChannel } from '../../src-main/core/alerts/channel.js';
 import { cleanups, runCleanups, switchablePort, tempDir, waitFor, writeConfig } from './fault-helpers.js';
+import { RecordingChannel } from '../helpers/core-harness.js';
 
 afterEach(runCleanups);
 
-class RecordingChannel implements AlertChannel {
-  readonly name = 'recording';
-  notices: AlertNotice[] = [];
-  accepts() {
-    return true;
-  }
-  async deliver(n: AlertNotice) {
-    this.notices.push(n);
-  }
-}
 
 async function boot(configFile: string, dataDir: string, channel: AlertChannel): Promise<KaavanRuntime> {
   const rt = await createKaavan({ configStore: new FileConfigStore(configFile), dataDir, mode: 'headless', channels: [channel], logger: silentLogger });

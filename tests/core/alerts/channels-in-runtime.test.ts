@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { createKaavan, type KaavanRuntime } from '../../../src-main/core/kaavan.js';
 import { FileConfigStore } from '../../../src-main/core/config/file-config-store.js';
 import { silentLogger } from '../../../src-main/core/log/logger.js';
+import { waitFor } from '../../helpers/core-harness.js';
 
 const cleanups: Array<() => Promise<void> | void> = [];
 afterEach(async () => {
@@ -32,15 +33,6 @@ async function receiver(status = 200): Promise<{ url: string; bodies: Array<Reco
   return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/hook/secret-token`, bodies };
 }
 
-async function waitFor<T>(fn: () => Promise<T | undefined | null | false> | T | undefined | null | false, ms = 15_000): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = await fn();
-    if (v) return v;
-    if (Date.now() > end) throw new Error('condition not met in time');
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
 
 function setEnv(name: string, value: string) {
   const before = process.env[name];

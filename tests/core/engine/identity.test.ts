@@ -11,33 +11,15 @@ import { createKaavan, type KaavanRuntime } from '../../../src-main/core/kaavan.
 import { FileConfigStore } from '../../../src-main/core/config/file-config-store.js';
 import { Store } from '../../../src-main/core/store/store.js';
 import { silentLogger } from '../../../src-main/core/log/logger.js';
-import type { AlertChannel, AlertNotice } from '../../../src-main/core/alerts/channel.js';
+import type { AlertChannel } from '../../../src-main/core/alerts/channel.js';
+import { RecordingChannel, waitFor } from '../../helpers/core-harness.js';
 
 const cleanups: Array<() => Promise<void> | void> = [];
 afterEach(async () => {
   for (const c of cleanups.splice(0).reverse()) await c();
 });
 
-class RecordingChannel implements AlertChannel {
-  readonly name = 'recording';
-  notices: AlertNotice[] = [];
-  accepts() {
-    return true;
-  }
-  async deliver(n: AlertNotice) {
-    this.notices.push(n);
-  }
-}
 
-async function waitFor<T>(fn: () => Promise<T | undefined | null | false> | T | undefined | null | false, ms = 15_000): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = await fn();
-    if (v) return v;
-    if (Date.now() > end) throw new Error('condition not met in time');
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
 
 async function httpServer(): Promise<{ port: number; server: Server }> {
   const server = createServer((_q, s) => s.end('ok'));

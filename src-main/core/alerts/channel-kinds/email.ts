@@ -10,8 +10,8 @@
 import { createHash } from 'node:crypto';
 import { isIP } from 'node:net';
 import { z } from 'zod';
-import type { AlertChannel, AlertNotice, DeliveryContext, DeliveryReceipt, NoticeKind } from '../channel.js';
-import { defineChannelKind, redact, requireSecret, secretRefField, type ChannelBase, type ChannelDeps } from './types.js';
+import type { AlertNotice, DeliveryContext, DeliveryReceipt } from '../channel.js';
+import { ConfiguredChannel, defineChannelKind, redact, requireSecret, secretRefField, type ChannelBase, type ChannelDeps } from './types.js';
 import { html, plainText } from './notice-text.js';
 import { hostField } from '../../checks/kinds/tcp.js';
 
@@ -107,22 +107,12 @@ export function describeMailError(err: unknown, where: string, user: string | un
   return redact(text, secrets);
 }
 
-export class EmailChannel implements AlertChannel {
-  readonly name: string;
-  readonly deliveryTimeoutMs?: number;
-  private readonly wanted: ReadonlySet<string> | null;
-
+export class EmailChannel extends ConfiguredChannel {
   constructor(
     private readonly config: EmailChannelConfig,
     private readonly deps: ChannelDeps,
   ) {
-    this.name = config.name;
-    this.deliveryTimeoutMs = config.deliveryTimeoutMs;
-    this.wanted = config.events ? new Set(config.events) : null;
-  }
-
-  accepts(kind: NoticeKind): boolean {
-    return this.wanted === null || this.wanted.has(kind);
+    super(config);
   }
 
   async deliver(notice: AlertNotice, ctx: DeliveryContext): Promise<DeliveryReceipt> {

@@ -1,7 +1,7 @@
 // What a channel kind is: one file per kind under channel-kinds/, listed in registry.ts (like the
 // check kinds). A kind validates its own part of a `channels:` entry and builds the AlertChannel.
 import { z } from 'zod';
-import type { AlertChannel } from '../channel.js';
+import type { AlertChannel, AlertNotice, DeliveryContext, DeliveryReceipt, NoticeKind } from '../channel.js';
 import type { Logger } from '../../log/logger.js';
 import { isValidSecretName } from '../../secrets/secrets.js';
 
@@ -74,4 +74,26 @@ export function redact(text: string, secrets: readonly string[]): string {
   let out = text;
   for (const s of secrets) if (s.length >= 3) out = out.split(s).join('[redacted]');
   return out;
+}
+
+/**
+ * The part every configured channel shares: its name, delivery timeout and the notice kinds it
+ * wants (all when `events` is absent).
+ */
+export abstract class ConfiguredChannel implements AlertChannel {
+  readonly name: string;
+  readonly deliveryTimeoutMs?: number;
+  private readonly wanted: ReadonlySet<string> | null;
+
+  constructor(config: ChannelBase) {
+    this.name = config.name;
+    if (config.deliveryTimeoutMs !== undefined) this.deliveryTimeoutMs = config.deliveryTimeoutMs;
+    this.wanted = config.events ? new Set(config.events) : null;
+  }
+
+  accepts(kind: NoticeKind): boolean {
+    return this.wanted === null || this.wanted.has(kind);
+  }
+
+  abstract deliver(notice: AlertNotice, ctx: DeliveryContext): Promise<DeliveryReceipt | void>;
 }

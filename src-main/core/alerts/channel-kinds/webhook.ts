@@ -7,8 +7,8 @@
 // Errors name the status and host only ("HTTP 404 from hooks.example.com"), never the URL's path.
 // Reference: docs/channels.md.
 import { z } from 'zod';
-import type { AlertChannel, AlertNotice, DeliveryContext, DeliveryReceipt, NoticeKind } from '../channel.js';
-import { defineChannelKind, redact, requireSecret, secretRefField, type ChannelBase, type ChannelDeps } from './types.js';
+import type { AlertNotice, DeliveryContext, DeliveryReceipt, NoticeKind } from '../channel.js';
+import { ConfiguredChannel, defineChannelKind, redact, requireSecret, secretRefField, type ChannelBase, type ChannelDeps } from './types.js';
 import { eventLabel, noticeFacts, RESULTS_SHOWN, resultLine } from './notice-text.js';
 
 const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
@@ -106,22 +106,12 @@ function networkReason(err: unknown): string {
   return cause?.message ?? (err instanceof Error ? err.message : String(err));
 }
 
-export class WebhookChannel implements AlertChannel {
-  readonly name: string;
-  readonly deliveryTimeoutMs?: number;
-  private readonly wanted: ReadonlySet<string> | null;
-
+export class WebhookChannel extends ConfiguredChannel {
   constructor(
     private readonly config: WebhookChannelConfig,
     private readonly deps: ChannelDeps,
   ) {
-    this.name = config.name;
-    this.deliveryTimeoutMs = config.deliveryTimeoutMs;
-    this.wanted = config.events ? new Set(config.events) : null;
-  }
-
-  accepts(kind: NoticeKind): boolean {
-    return this.wanted === null || this.wanted.has(kind);
+    super(config);
   }
 
   async deliver(notice: AlertNotice, ctx: DeliveryContext): Promise<DeliveryReceipt> {
