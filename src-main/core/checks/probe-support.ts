@@ -6,6 +6,7 @@ import { closeSync, openSync } from 'node:fs';
 import { devNull } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import type { ProbeContext } from './types.js';
+import type { ProbeOutcome } from '../model.js';
 import { humanDuration } from '../config/duration.js';
 
 /** Thrown into in-flight I/O when the probe's deadline fires or its context is aborted. */
@@ -246,4 +247,15 @@ export function describeObserverFault(code: string, at: Endpoint): string {
   const where = `${at.host.includes(':') ? `[${at.host}]` : at.host}:${at.port}`;
   const what = OBSERVER_FAULT_TEXT[code] ?? 'this computer ran out of a resource';
   return `could not probe ${where}: ${what} (${code}); the target was not judged`;
+}
+
+/**
+ * The DOWN outcome of a network probe that threw: its deadline (timeout or cancel), this machine's
+ * own failure (an observer fault, never the target's), or the network error in words.
+ */
+export function failedNetworkOutcome(error: unknown, deadline: ProbeDeadline, at: Endpoint, phase: string): ProbeOutcome {
+  if (deadline.signal.aborted) return { status: 'down', latencyMs: null, message: deadline.abortMessage(phase) };
+  const fault = observerFaultCode(error);
+  if (fault) return { status: 'down', latencyMs: null, message: describeObserverFault(fault, at), observerFault: fault };
+  return { status: 'down', latencyMs: null, message: describeNetError(error, at) };
 }

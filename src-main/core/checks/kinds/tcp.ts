@@ -15,7 +15,7 @@ import { defineCheckKind } from '../types.js';
 import { durationField } from '../../config/fields.js';
 import { parseDuration } from '../../config/duration.js';
 import type { ProbeOutcome } from '../../model.js';
-import { describeNetError, describeObserverFault, formatMs, observerFaultCode, roundLatency, startDeadline } from '../probe-support.js';
+import { failedNetworkOutcome, formatMs, roundLatency, startDeadline } from '../probe-support.js';
 
 /** A host name or an IP address: no scheme, no path, no port (IPv6 literals may be bracketed). */
 export const hostField = z
@@ -90,10 +90,7 @@ export async function probeTcp(params: TcpParams, ctx: { signal: AbortSignal; ti
       return { status: 'degraded', latencyMs: rounded, message: `connected in ${formatMs(rounded)} (slower than ${formatMs(maxLatencyMs)})${reset}` };
     return { status: 'up', latencyMs: rounded, message: `connected in ${formatMs(rounded)}${reset}` };
   } catch (error) {
-    if (deadline.signal.aborted) return { status: 'down', latencyMs: null, message: deadline.abortMessage(phase) };
-    const fault = observerFaultCode(error);
-    if (fault) return { status: 'down', latencyMs: null, message: describeObserverFault(fault, { host, port }), observerFault: fault };
-    return { status: 'down', latencyMs: null, message: describeNetError(error, { host, port }) };
+    return failedNetworkOutcome(error, deadline, { host, port }, phase);
   } finally {
     deadline.dispose();
     socket?.destroy();

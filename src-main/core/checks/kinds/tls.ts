@@ -9,7 +9,7 @@ import tls from 'node:tls';
 import { z } from 'zod';
 import { defineCheckKind, type ProbeContext } from '../types.js';
 import type { ProbeOutcome } from '../../model.js';
-import { describeNetError, describeObserverFault, formatMs, observerFaultCode, roundLatency, startDeadline } from '../probe-support.js';
+import { failedNetworkOutcome, formatMs, roundLatency, startDeadline } from '../probe-support.js';
 import { hostField } from './tcp.js';
 
 export const tlsParamsShape = {
@@ -114,10 +114,7 @@ export async function probeTls(params: TlsParams, ctx: ProbeContext): Promise<Pr
     if (daysLeft <= warnDays) return { status: 'degraded', latencyMs, message: `${summary}; warning at ${warnDays} days`, metrics };
     return { status: 'up', latencyMs, message: `${summary} (handshake ${formatMs(latencyMs)})`, metrics };
   } catch (error) {
-    if (deadline.signal.aborted) return { status: 'down', latencyMs: null, message: deadline.abortMessage(`TLS handshake with ${host}:${port}`) };
-    const fault = observerFaultCode(error);
-    if (fault) return { status: 'down', latencyMs: null, message: describeObserverFault(fault, { host, port }), observerFault: fault };
-    return { status: 'down', latencyMs: null, message: describeNetError(error, { host, port }) };
+    return failedNetworkOutcome(error, deadline, { host, port }, `TLS handshake with ${host}:${port}`);
   } finally {
     deadline.dispose();
     socket?.destroy();
