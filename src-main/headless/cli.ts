@@ -12,6 +12,7 @@ import { ConsoleChannel } from '../core/alerts/channels/console.js';
 import { channelSecretRefs, createChannel, describeChannel, sendTest } from '../core/alerts/channel-config.js';
 import { consoleLogger } from '../core/log/logger.js';
 import { createHostForTarget } from '../core/hosts/create-host.js';
+import { backupCommand, BackupUsageError, restoreCommand } from './backup-cli.js';
 import { createFileLogger } from '../core/log/file-logger.js';
 import { installProcessGuards } from '../core/log/process-guards.js';
 import { createSecretStore } from '../core/secrets/secrets.js';
@@ -39,6 +40,11 @@ Commands:
   secret list                list secret names and where each comes from (never values)
   channel list               the configured channels and whether their secrets are set
   channel test NAME          send a test notice through one channel; prints the server's answer
+  backup run JOB             run a backup job of the config now (progress on stderr)
+  backup list [JOB]          restorable runs of every job, or one
+  backup forget JOB          apply the job's retention (--dry-run: only show what would go)
+  backup verify RUN          re-read a run from its destination and check every file
+  restore RUN --to DIR       restore a run (or --include GLOB paths) into DIR, never outside it
 
 Options (every command):
   --config FILE   YAML or JSON configuration (default: $KAAVAN_CONFIG or <data>/config.yaml)
@@ -63,13 +69,16 @@ export interface CliIo {
   onReloadSignal?: (reload: () => void) => () => void;
 }
 
-const COMMANDS = ['config', 'check', 'serve', 'secret', 'channel'] as const;
+const COMMANDS = ['config', 'check', 'serve', 'secret', 'channel', 'backup', 'restore'] as const;
 const OPTIONS = {
   config: { type: 'string' },
   data: { type: 'string' },
   json: { type: 'boolean' },
   once: { type: 'boolean' },
   port: { type: 'string' },
+  to: { type: 'string' },
+  include: { type: 'string', multiple: true },
+  'dry-run': { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
   version: { type: 'boolean', short: 'v' },
 } as const;
@@ -161,6 +170,24 @@ export async function main(argv: string[], partialIo: Partial<CliIo> = {}): Prom
         return await secretCommand(ctx, sub, rest);
       case 'channel':
         return await channelCommand(ctx, sub, rest);
+      case 'backup':
+      case 'restore': {
+        const config = await loadConfig(ctx, true);
+        const stop = new AbortController();
+        const onSignal = () => stop.abort(new Error('stopped by the user'));
+        process.once('SIGINT', onSignal);
+        try {
+          const backupCtx = { json, dataDir, configFile, stdout: io.stdout, stderr: io.stderr, signal: stop.signal };
+          if (command === 'backup') return await backupCommand(backupCtx, config, sub, rest, { dryRun: values['dry-run'] ?? false });
+          if (rest.length) throw new UsageError('usage: kaavan restore RUN --to DIR [--include GLOB]');
+          return await restoreCommand(backupCtx, config, sub, { ...(values.to ? { to: resolve(values.to) } : {}), ...(values.include ? { include: values.include } : {}) });
+        } catch (error) {
+          if (error instanceof BackupUsageError) throw new UsageError(error.message);
+          throw error;
+        } finally {
+          process.off('SIGINT', onSignal);
+        }
+      }
       default: {
         const guess = nearest(command ?? '', COMMANDS);
         throw new UsageError(`unknown command "${command}"; ${guess ? `did you mean "${guess}"?` : 'run "kaavan --help"'}`);

@@ -6,6 +6,7 @@ import { durationField, nameField, nameKey, reminderField } from './fields.js';
 import { echo, nearest } from './messages.js';
 import { checkKinds } from '../checks/registry.js';
 import { sshConfigSchema } from '../hosts/ssh-config.js';
+import { backupJobSchema } from '../backup/job-schema.js';
 import { channelConfigIssues, channelEntrySchema, routesSchema } from '../alerts/channel-config.js';
 import type { CheckKind } from '../checks/types.js';
 
@@ -102,10 +103,14 @@ export const configSchema = z
     channels: z.array(channelEntrySchema).max(100, 'at most 100 channels').optional(),
     /** Which notices go to which channels; without it, every channel gets every notice. */
     routes: routesSchema.optional(),
+    /** Backup jobs (docs/backup-format.md; run with `kaavan backup run JOB`). */
+    backups: z.array(backupJobSchema).max(100, 'at most 100 backup jobs').optional(),
   })
   .superRefine((config, ctx) => {
     duplicateNames(config.targets ?? [], ctx, (index) => ['targets', index, 'name'], (name, first) =>
       `duplicate target name ${echo(name)}${sameName(name, first)}`);
+    duplicateNames(config.backups ?? [], ctx, (index) => ['backups', index, 'name'], (name, first) =>
+      `duplicate backup job name ${echo(name)}${sameName(name, first)}`);
     for (const issue of channelConfigIssues(config.channels ?? [], config.routes ?? [])) {
       ctx.addIssue({ code: 'custom', path: issue.path as PropertyKey[], message: issue.message });
     }
