@@ -79,7 +79,8 @@ const pct = (used: number, total: number) => (total > 0 ? Math.round((used / tot
 async function linuxFigures(ctx: ProbeContext, deadline: Parameters<typeof runOnHost>[1]): Promise<SystemFigures | null> {
   const now = ctx.now();
   const previous = ctx.memory.get<CpuSample>(CPU_KEY);
-  const usable = previous !== null && now - previous.at > 0 && now - previous.at < CPU_SAMPLE_MAX_AGE_MS;
+  // A sample under a second old may be the same kernel tick (10 ms jiffies): measure afresh then.
+  const usable = previous !== null && now - previous.at >= 1000 && now - previous.at < CPU_SAMPLE_MAX_AGE_MS;
   const stat = usable ? 'head -n 1 /proc/stat' : 'head -n 1 /proc/stat; sleep 0.25; head -n 1 /proc/stat';
   const command = [
     'cat /proc/loadavg',
