@@ -20,7 +20,8 @@ register();
 const ROOT = fileURLToPath(new URL('../', import.meta.url));
 const engineUrl = new URL('../src-main/core/backup/index.ts', import.meta.url).href;
 const secretsUrl = new URL('../src-main/core/secrets/secrets.ts', import.meta.url).href;
-const PASSWORD = 'bench-passphrase';
+// The benchmark's own throw-away passphrase (for Kaavan and restic alike), new every run.
+const PASSWORD = randomBytes(16).toString('hex');
 
 // ---------- child mode: one Kaavan operation, then its own timings on stdout ----------
 if (process.argv[2] === '--child') {
