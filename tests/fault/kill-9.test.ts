@@ -19,7 +19,7 @@ function alertsIn(dataDir: string): Array<{ id: number; state: string }> {
 describe.each(['inside-probe-transaction', 'between-result-and-state', 'before-delivery', 'after-delivery-before-recording'])(
   'kill -9 %s',
   (killAt) => {
-    it('the outage still gets exactly one alert, one DOWN notice and one recovery notice', { timeout: 60_000 }, async () => {
+    it('the outage still gets exactly one alert, one DOWN notice and one recovery notice', { timeout: 120_000 }, async () => {
       const dir = tempDir('kaavan-kill-');
       const dataDir = join(dir, 'data');
       const target = await switchablePort();
@@ -34,9 +34,15 @@ describe.each(['inside-probe-transaction', 'between-result-and-state', 'before-d
 
       const second = startChild(env);
       cleanups.push(() => stopChild(second));
-      await waitFor(() => receiver.unique().some((d) => d.kind === 'opened'));
+      const said = () => `first run:\n${first.output()}\nsecond run:\n${second.output()}\nreceived: ${JSON.stringify(receiver.raw)}`;
+      // Generous: each child compiles the core with tsx at start, slow on a loaded CI machine.
+      await waitFor(() => receiver.unique().some((d) => d.kind === 'opened'), 50_000).catch((e: Error) => {
+        throw new Error(`${e.message}\n${said()}`);
+      });
       await target.up();
-      await waitFor(() => receiver.unique().some((d) => d.kind === 'recovered'));
+      await waitFor(() => receiver.unique().some((d) => d.kind === 'recovered'), 50_000).catch((e: Error) => {
+        throw new Error(`${e.message}\n${said()}`);
+      });
       await stopChild(second);
 
       const kinds = receiver.unique().map((d) => d.kind);
