@@ -7,21 +7,12 @@ import { openDatabase, type Db } from '../../../src-main/core/store/database.js'
 import { ResultsRepo } from '../../../src-main/core/store/results-repo.js';
 import { RollupsRepo } from '../../../src-main/core/store/rollups-repo.js';
 import type { ProbeStatus } from '../../../src-main/core/model.js';
+import { seededRandom } from '../../helpers/seeded-random.js';
 
 const HOUR = 3_600_000;
 const NOON = Date.UTC(2026, 10, 23, 12, 0, 0);
 
-/** Deterministic pseudo-random numbers (mulberry32). */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+const random = seededRandom;
 
 /** A day of 30 s probes: log-normal latencies around 40 ms, a 20-minute outage, a few slow ones. */
 function day(end: number, seed = 1): Array<{ at: number; status: ProbeStatus; latencyMs: number | null }> {

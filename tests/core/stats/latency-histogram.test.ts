@@ -6,18 +6,9 @@ import {
   LatencyHistogram,
 } from '../../../src-main/core/stats/latency-histogram.js';
 import { percentile } from '../../../src-main/core/stats/check-stats.js';
+import { seededRandom } from '../../helpers/seeded-random.js';
 
-/** Deterministic pseudo-random numbers (mulberry32), so a failure can be replayed. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+const random = seededRandom;
 
 function logNormal(rand: () => number, medianMs: number, sigma: number): number {
   const z = Math.sqrt(-2 * Math.log(1 - rand())) * Math.cos(2 * Math.PI * rand());
