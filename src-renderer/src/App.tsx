@@ -14,11 +14,19 @@ import { AlertDetailScreen } from './screens/AlertDetail';
 import { TargetsScreen } from './screens/Targets';
 import { SettingsScreen } from './screens/Settings';
 import { AuditScreen } from './screens/Audit';
+import { CheckPageScreen } from './screens/CheckPage';
+import { TargetPageScreen } from './screens/TargetPage';
+import { BackupsScreen } from './screens/Backups';
+import { DeliveryScreen } from './screens/Delivery';
+import { ReportScreen } from './screens/Report';
 
 const NAV: Array<{ href: string; label: string; icon: IconName; match: Route['name'][] }> = [
-  { href: '#/', label: 'Dashboard', icon: 'gauge', match: ['dashboard'] },
+  { href: '#/', label: 'Dashboard', icon: 'gauge', match: ['dashboard', 'check', 'target'] },
   { href: '#/alerts', label: 'Alerts', icon: 'bell', match: ['alerts', 'alert'] },
   { href: '#/targets', label: 'Targets & checks', icon: 'server', match: ['targets'] },
+  { href: '#/backups', label: 'Backups', icon: 'archive', match: ['backups'] },
+  { href: '#/delivery', label: 'Delivery queue', icon: 'send', match: ['delivery'] },
+  { href: '#/report', label: 'Report', icon: 'list', match: ['report'] },
   { href: '#/settings', label: 'Settings', icon: 'settings', match: ['settings'] },
   { href: '#/audit', label: 'Audit log', icon: 'list', match: ['audit'] },
 ];
@@ -30,6 +38,11 @@ const TITLES: Record<Route['name'], string> = {
   targets: 'Targets & checks',
   settings: 'Settings',
   audit: 'Audit log',
+  check: 'Check',
+  target: 'Target',
+  backups: 'Backups',
+  delivery: 'Delivery queue',
+  report: 'Report',
   notFound: 'Not found',
 };
 
@@ -48,7 +61,7 @@ export function App() {
 
   // Move focus to the new screen's content on navigation (screen readers announce the change).
   const first = useRef(true);
-  const routeKey = route.name === 'alert' ? `alert:${route.id}` : route.name;
+  const routeKey = 'id' in route ? `${route.name}:${route.id}` : route.name;
   useEffect(() => {
     if (first.current) {
       first.current = false;
@@ -129,6 +142,16 @@ function Screen({ route }: { route: Route }) {
       return <SettingsScreen />;
     case 'audit':
       return <AuditScreen />;
+    case 'check':
+      return <CheckPageScreen id={route.id} />;
+    case 'target':
+      return <TargetPageScreen id={route.id} />;
+    case 'backups':
+      return <BackupsScreen />;
+    case 'delivery':
+      return <DeliveryScreen />;
+    case 'report':
+      return <ReportScreen />;
     case 'notFound':
       return (
         <div className="empty-state">

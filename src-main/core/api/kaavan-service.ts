@@ -30,6 +30,8 @@ export interface ServiceDeps {
   now: () => number;
   /** A fresh channel by name (configured or built in), for "Send test"; null when there is none. */
   channelFor?: (name: string) => AlertChannel | null;
+  // --- Dependencies added by later issues (dashboard, hosts, incident response, backups). ---
+
 }
 
 /** Fan-out of service events; a throwing listener cannot break the others. */
@@ -278,6 +280,14 @@ export class KaavanServiceImpl implements KaavanService {
     this.audit('channel.test', input.name, { ok: result.ok });
     return result;
   }
+
+  // --- Dashboard (issue 6). ---
+
+  // --- Hosts (issue 7). ---
+
+  // --- Incident response (issue 8). ---
+
+  // --- Backups (issue 9). ---
 
   subscribe(listener: (event: KaavanEvent) => void): () => void {
     return this.deps.events.subscribe(listener);

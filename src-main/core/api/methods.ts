@@ -59,6 +59,14 @@ export const methodInputs = {
     .strictObject({ limit: z.number().int().min(1).max(1000).optional() })
     .optional()
     .transform((v) => v ?? {}),
+
+  // --- Dashboard (issue 6). ---
+
+  // --- Hosts (issue 7). ---
+
+  // --- Incident response (issue 8). ---
+
+  // --- Backups (issue 9). ---
 } satisfies { [K in Exclude<keyof KaavanService, 'subscribe'>]: z.ZodType };
 
 export type MethodName = keyof typeof methodInputs;

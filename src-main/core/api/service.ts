@@ -102,6 +102,14 @@ export interface KaavanService {
   /** Sends a test notice through one channel now; the server's exact answer on failure. */
   testChannel(input: { name: string }): Promise<{ ok: true; answer: string } | { ok: false; error: string }>;
 
+  // --- Dashboard (issue 6): per-check and per-target pages, series, pause, clone, bulk actions. ---
+
+  // --- Hosts (issue 7): health score, host keys, baselines, maintenance, reports. ---
+
+  // --- Incident response (issue 8): silences, delivery queue, audit filters, routes, healing. ---
+
+  // --- Backups (issue 9): jobs, runs, progress, restore. ---
+
   /** Subscribes to the event stream; returns the unsubscribe function. */
   subscribe(listener: (event: KaavanEvent) => void): () => void;
 }
@@ -118,6 +126,8 @@ export type KaavanEvent =
    */
   | { type: 'checks.changed'; checks: CheckView[]; summary: OverviewSummary }
   | { type: 'health'; health: KaavanHealth }
-  | { type: 'config.changed' };
+  | { type: 'config.changed' }
+  // --- Events added by later issues (one line each). ---
+  ;
 
 export type { TargetConfig, CheckConfig };

@@ -23,6 +23,12 @@ export const commonCheckShape = {
   category: z.string().trim().min(1).max(32).optional(),
   /** Overrides settings.reminderEvery for this check. */
   reminderEvery: reminderField().optional(),
+
+  // --- Check fields of the dashboard issue (severity, ...). ---
+
+  // --- Check fields of the hosts issue (dependsOn, anomaly, ...). ---
+
+  // --- Check fields of the incident issue (heal, ...). ---
 };
 
 const kindSchemas = checkKinds.map((kind) =>
@@ -71,6 +77,10 @@ export const targetSchema = z
     /** Host-level checks of this target run over SSH (docs/host-checks.md); without it, on this computer. */
     ssh: sshConfigSchema.optional(),
     checks: z.array(checkSchema).optional(),
+
+    // --- Target fields of the dashboard issue (enabled, ...). ---
+
+    // --- Target fields of the hosts issue (dependsOn, maintenance, weights, ...). ---
   })
   .superRefine((target, ctx) => {
     duplicateNames(target.checks ?? [], ctx, (index) => ['checks', index, 'name'], (name, first) =>
@@ -92,6 +102,12 @@ export const settingsSchema = z.strictObject({
   launchAtLogin: z.boolean().optional(),
   /** Start with monitoring paused. */
   paused: z.boolean().optional(),
+
+  // --- Settings of the dashboard issue (status page, ...). ---
+
+  // --- Settings of the hosts issue (health weights, anomaly thresholds, ...). ---
+
+  // --- Settings of the incident issue (give-up age, ...). ---
 });
 
 export const configSchema = z
@@ -105,6 +121,8 @@ export const configSchema = z
     routes: routesSchema.optional(),
     /** Backup jobs (docs/backup-format.md; run with `kaavan backup run JOB`). */
     backups: z.array(backupJobSchema).max(100, 'at most 100 backup jobs').optional(),
+
+    // --- Top-level sections of the hosts issue (maintenance windows, ...). ---
   })
   .superRefine((config, ctx) => {
     duplicateNames(config.targets ?? [], ctx, (index) => ['targets', index, 'name'], (name, first) =>

@@ -204,6 +204,38 @@ const MIGRATIONS: string[] = [
     PRIMARY KEY (check_id, key)
   ) WITHOUT ROWID;
   `,
+  // 3: the backup run catalog (this machine's history of runs; the destination stays the truth for
+  // what is restorable) and alert silences.
+  `
+  CREATE TABLE backup_runs (
+    id TEXT PRIMARY KEY,
+    job TEXT NOT NULL,
+    kind TEXT,
+    state TEXT NOT NULL,
+    started_at INTEGER NOT NULL,
+    finished_at INTEGER,
+    files INTEGER NOT NULL DEFAULT 0,
+    bytes INTEGER NOT NULL DEFAULT 0,
+    stored_bytes INTEGER NOT NULL DEFAULT 0,
+    duration_ms INTEGER NOT NULL DEFAULT 0,
+    warnings INTEGER NOT NULL DEFAULT 0,
+    error TEXT
+  );
+  CREATE INDEX backup_runs_job_started ON backup_runs (job, started_at);
+  CREATE TABLE backup_run_transitions (
+    run_id TEXT NOT NULL REFERENCES backup_runs (id) ON DELETE CASCADE,
+    seq INTEGER NOT NULL,
+    from_state TEXT,
+    to_state TEXT NOT NULL,
+    at INTEGER NOT NULL,
+    reason TEXT,
+    PRIMARY KEY (run_id, seq)
+  );
+
+  -- A silenced alert stays open but sends no reminders until then; its resolved notice still goes out.
+  ALTER TABLE alerts ADD COLUMN silenced_until INTEGER;
+  `,
+  // --- Later migrations are appended here, one per change; the lead orders them when merging. ---
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

@@ -105,6 +105,14 @@ export function createClient(t: Transport): KaavanClient {
     setSecret: (i) => call('setSecret', i),
     deleteSecret: (i) => call('deleteSecret', i),
     listAudit: (i) => call('listAudit', i),
+
+    // --- Dashboard (issue 6). ---
+
+    // --- Hosts (issue 7). ---
+
+    // --- Incident response (issue 8). ---
+
+    // --- Backups (issue 9). ---
   };
 }
 

@@ -24,7 +24,10 @@ export type IconName =
   | 'wifi-off'
   | 'info'
   | 'arrow-left'
-  | 'external';
+  | 'external'
+  | 'archive'
+  | 'send'
+  | 'search';
 
 const paths: Record<IconName, ReactElement> = {
   check: <path d="M4 10.5l3.5 3.5L16 6" />,
@@ -115,6 +118,19 @@ const paths: Record<IconName, ReactElement> = {
   ),
   'arrow-left': <path d="M16 10H4m5-5l-5 5 5 5" />,
   external: <path d="M11 4h5v5m0-5l-7 7M14 11.5V16H4V6h4.5" />,
+  archive: (
+    <>
+      <path d="M3 4.5h14v3H3z" />
+      <path d="M4.5 7.5V16h11V7.5M8 10.5h4" />
+    </>
+  ),
+  send: <path d="M17 3L8.5 11.5M17 3l-5 14-3.5-5.5L3 8z" />,
+  search: (
+    <>
+      <circle cx="8.5" cy="8.5" r="5" />
+      <path d="M12.2 12.2L17 17" />
+    </>
+  ),
 };
 
 export function Icon({ name, size = 16, className }: { name: IconName; size?: number; className?: string }) {

@@ -1,4 +1,5 @@
-// Hash routes (#/, #/alerts, #/alerts/<id>, #/targets, #/settings, #/audit), so notifications and
+// Hash routes (#/, #/alerts, #/alerts/<id>, #/targets, #/targets/<id>, #/checks/<id>, #/backups,
+// #/delivery, #/report, #/settings, #/audit), so notifications and
 // the tray can deep-link into the dashboard and the page works from file:// in Electron.
 import { useSyncExternalStore } from 'react';
 
@@ -9,6 +10,11 @@ export type Route =
   | { name: 'targets' }
   | { name: 'settings' }
   | { name: 'audit' }
+  | { name: 'check'; id: number }
+  | { name: 'target'; id: number }
+  | { name: 'backups' }
+  | { name: 'delivery' }
+  | { name: 'report' }
   | { name: 'notFound'; path: string };
 
 export function parseRoute(hash: string): Route {
@@ -20,6 +26,13 @@ export function parseRoute(hash: string): Route {
   if (path === '/targets') return { name: 'targets' };
   if (path === '/settings') return { name: 'settings' };
   if (path === '/audit') return { name: 'audit' };
+  const check = /^\/checks\/(\d+)$/.exec(path);
+  if (check) return { name: 'check', id: Number(check[1]) };
+  const target = /^\/targets\/(\d+)$/.exec(path);
+  if (target) return { name: 'target', id: Number(target[1]) };
+  if (path === '/backups') return { name: 'backups' };
+  if (path === '/delivery') return { name: 'delivery' };
+  if (path === '/report') return { name: 'report' };
   return { name: 'notFound', path };
 }
 
