@@ -21,6 +21,8 @@ DEBIAN_PACKAGES=(
   openssh-server openssh-client dnsmasq postgresql iproute2 procps passwd util-linux
   # backups: restores with the standard tools (zstd | tar, age -d | zstd | tar)
   age zstd tar
+  # Prometheus' promtool checks the /metrics exposition
+  prometheus
 )
 
 step() { printf '\n== %s\n' "$*"; }
