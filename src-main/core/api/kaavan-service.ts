@@ -282,12 +282,68 @@ export class KaavanServiceImpl implements KaavanService {
   }
 
   // --- Dashboard (issue 6). ---
+  // SEAM: placeholders replaced by the dashboard work in this same session.
+  async checkDetail(): Promise<never> {
+    throw new KaavanError('unavailable', 'checkDetail is not built yet (dashboard)');
+  }
+
+  async checkSeries(): Promise<never> {
+    throw new KaavanError('unavailable', 'checkSeries is not built yet (dashboard)');
+  }
+
+  async setEnabled(): Promise<never> {
+    throw new KaavanError('unavailable', 'setEnabled is not built yet (dashboard)');
+  }
+
+  async cloneCheck(): Promise<never> {
+    throw new KaavanError('unavailable', 'cloneCheck is not built yet (dashboard)');
+  }
+
+  async removeChecks(): Promise<never> {
+    throw new KaavanError('unavailable', 'removeChecks is not built yet (dashboard)');
+  }
+
+  async acknowledgeAlerts(): Promise<never> {
+    throw new KaavanError('unavailable', 'acknowledgeAlerts is not built yet (dashboard)');
+  }
 
   // --- Hosts (issue 7). ---
 
   // --- Incident response (issue 8). ---
 
   // --- Backups (issue 9). ---
+  // SEAM: placeholders replaced by the backup work in this same session.
+  async listBackupJobs(): Promise<never> {
+    throw new KaavanError('unavailable', 'listBackupJobs is not built yet (backups)');
+  }
+
+  async listBackupRuns(): Promise<never> {
+    throw new KaavanError('unavailable', 'listBackupRuns is not built yet (backups)');
+  }
+
+  async runBackup(): Promise<never> {
+    throw new KaavanError('unavailable', 'runBackup is not built yet (backups)');
+  }
+
+  async cancelBackup(): Promise<never> {
+    throw new KaavanError('unavailable', 'cancelBackup is not built yet (backups)');
+  }
+
+  async verifyBackupRun(): Promise<never> {
+    throw new KaavanError('unavailable', 'verifyBackupRun is not built yet (backups)');
+  }
+
+  async validateBackupJob(): Promise<never> {
+    throw new KaavanError('unavailable', 'validateBackupJob is not built yet (backups)');
+  }
+
+  async saveBackupJob(): Promise<never> {
+    throw new KaavanError('unavailable', 'saveBackupJob is not built yet (backups)');
+  }
+
+  async removeBackupJob(): Promise<never> {
+    throw new KaavanError('unavailable', 'removeBackupJob is not built yet (backups)');
+  }
 
   subscribe(listener: (event: KaavanEvent) => void): () => void {
     return this.deps.events.subscribe(listener);

@@ -61,12 +61,33 @@ export const methodInputs = {
     .transform((v) => v ?? {}),
 
   // --- Dashboard (issue 6). ---
+  checkDetail: z.strictObject({ id }),
+  checkSeries: z.strictObject({ id, range: z.enum(['1h', '24h', '7d', '30d', '1y']) }),
+  setEnabled: z.strictObject({
+    checkIds: z.array(id).max(10_000).optional(),
+    targetIds: z.array(id).max(10_000).optional(),
+    enabled: z.boolean(),
+  }),
+  cloneCheck: z.strictObject({ id }),
+  removeChecks: z.strictObject({ ids: z.array(id).min(1).max(10_000) }),
+  acknowledgeAlerts: z.strictObject({ ids: z.array(id).min(1).max(10_000), note }),
 
   // --- Hosts (issue 7). ---
 
   // --- Incident response (issue 8). ---
 
   // --- Backups (issue 9). ---
+  listBackupJobs: none,
+  listBackupRuns: z
+    .strictObject({ job: name.optional(), limit: z.number().int().min(1).max(1000).optional() })
+    .optional()
+    .transform((v) => v ?? {}),
+  runBackup: z.strictObject({ job: name, type: z.enum(['full', 'incremental', 'intelligent']).optional() }),
+  cancelBackup: z.strictObject({ runId: z.string().min(1).max(128) }),
+  verifyBackupRun: z.strictObject({ job: name, runId: z.string().min(1).max(128) }),
+  validateBackupJob: z.strictObject({ job: z.unknown() }),
+  saveBackupJob: z.strictObject({ originalName: name.optional(), job: z.unknown() }),
+  removeBackupJob: z.strictObject({ name }),
 } satisfies { [K in Exclude<keyof KaavanService, 'subscribe'>]: z.ZodType };
 
 export type MethodName = keyof typeof methodInputs;

@@ -103,12 +103,35 @@ export interface KaavanService {
   testChannel(input: { name: string }): Promise<{ ok: true; answer: string } | { ok: false; error: string }>;
 
   // --- Dashboard (issue 6): per-check and per-target pages, series, pause, clone, bulk actions. ---
+  /** Everything the per-check page shows except the chart. */
+  checkDetail(input: { id: number }): Promise<CheckDetail>;
+  /** Latency and status over a range, from results (1 h), minute roll-ups (24 h, 7 d) or hour roll-ups (30 d, 1 y). */
+  checkSeries(input: { id: number; range: SeriesRange }): Promise<CheckSeries>;
+  /** Pauses (enabled: false) or resumes checks and whole targets by id, in one configuration write. */
+  setEnabled(input: { checkIds?: number[]; targetIds?: number[]; enabled: boolean }): Promise<KaavanConfig>;
+  /** Copies a check within its target under a free name ("homepage (copy)"). */
+  cloneCheck(input: { id: number }): Promise<{ config: KaavanConfig; target: string; name: string }>;
+  /** Removes checks by id in one configuration write. */
+  removeChecks(input: { ids: number[] }): Promise<KaavanConfig>;
+  /** Acknowledges many alerts at once (bulk action on the dashboard). */
+  acknowledgeAlerts(input: { ids: number[]; note?: string }): Promise<Alert[]>;
 
   // --- Hosts (issue 7): health score, host keys, baselines, maintenance, reports. ---
 
   // --- Incident response (issue 8): silences, delivery queue, audit filters, routes, healing. ---
 
   // --- Backups (issue 9): jobs, runs, progress, restore. ---
+  listBackupJobs(): Promise<BackupJobView[]>;
+  listBackupRuns(input: { job?: string; limit?: number }): Promise<BackupRunView[]>;
+  /** Starts a run now (one per job at a time); progress comes as backup.progress events. */
+  runBackup(input: { job: string; type?: 'full' | 'incremental' | 'intelligent' }): Promise<{ runId: string }>;
+  cancelBackup(input: { runId: string }): Promise<{ cancelled: boolean }>;
+  /** Re-reads a run from its destination and checks every hash. */
+  verifyBackupRun(input: { job: string; runId: string }): Promise<{ ok: boolean; files: number; segments: number; problems: string[] }>;
+  validateBackupJob(input: { job: unknown }): Promise<ValidationResult>;
+  /** Adds a job, or updates the one named `originalName`. Issue paths are relative to the job. */
+  saveBackupJob(input: { originalName?: string; job: unknown }): Promise<KaavanConfig>;
+  removeBackupJob(input: { name: string }): Promise<KaavanConfig>;
 
   /** Subscribes to the event stream; returns the unsubscribe function. */
   subscribe(listener: (event: KaavanEvent) => void): () => void;
@@ -128,6 +151,83 @@ export type KaavanEvent =
   | { type: 'health'; health: KaavanHealth }
   | { type: 'config.changed' }
   // --- Events added by later issues (one line each). ---
-  ;
+  | { type: 'backup.progress'; progress: BackupProgress }
+  | { type: 'backup.finished'; run: BackupRunView };
+
+export type SeriesRange = '1h' | '24h' | '7d' | '30d' | '1y';
+
+/** One bucket of a check's series (one probe for 1 h; a minute or an hour of roll-ups otherwise). */
+export interface SeriesPoint {
+  at: number;
+  up: number;
+  degraded: number;
+  down: number;
+  meanMs: number | null;
+  p95Ms: number | null;
+}
+
+export interface CheckSeries {
+  id: number;
+  range: SeriesRange;
+  bucketMs: number;
+  points: SeriesPoint[];
+}
+
+export interface CheckDetail {
+  view: CheckView;
+  /** The check as the configuration document has it. */
+  config: CheckConfig;
+  uptime: { h24: number | null; d7: number | null; d30: number | null };
+  transitions: Array<{ at: number; from: CheckStatus; to: CheckStatus; message: string }>;
+  alerts: Alert[];
+  /** The most recent probes, oldest first (the bar of recent probes). */
+  recent: ResultPoint[];
+}
+
+export type BackupRunState = 'queued' | 'scanning' | 'archiving' | 'uploading' | 'verifying' | 'succeeded' | 'failed' | 'cancelled' | 'interrupted';
+
+export interface BackupProgress {
+  runId: string;
+  job: string;
+  state: BackupRunState;
+  files: number;
+  filesTotal: number;
+  bytes: number;
+  bytesTotal: number;
+  storedBytes: number;
+  rateBytesPerSec: number;
+  etaMs: number | null;
+}
+
+export interface BackupRunView {
+  id: string;
+  job: string;
+  kind: 'full' | 'incremental' | null;
+  state: BackupRunState;
+  startedAt: number;
+  finishedAt: number | null;
+  files: number;
+  bytes: number;
+  storedBytes: number;
+  durationMs: number;
+  warnings: number;
+  error: string | null;
+}
+
+export interface BackupJobView {
+  name: string;
+  type: 'full' | 'incremental' | 'intelligent';
+  /** The cron expression, or null when the job only runs on demand. */
+  schedule: string | null;
+  nextRunAt: number | null;
+  /** "s3://bucket/prefix" or the local folder. */
+  destination: string;
+  encrypted: boolean;
+  /** One line per source: a folder, "web1:/var/www", "postgres app". */
+  sources: string[];
+  lastRun: BackupRunView | null;
+  lastSuccess: BackupRunView | null;
+  running: BackupProgress | null;
+}
 
 export type { TargetConfig, CheckConfig };

@@ -107,12 +107,26 @@ export function createClient(t: Transport): KaavanClient {
     listAudit: (i) => call('listAudit', i),
 
     // --- Dashboard (issue 6). ---
+    checkDetail: (i) => call('checkDetail', i),
+    checkSeries: (i) => call('checkSeries', i),
+    setEnabled: (i) => call('setEnabled', i),
+    cloneCheck: (i) => call('cloneCheck', i),
+    removeChecks: (i) => call('removeChecks', i),
+    acknowledgeAlerts: (i) => call('acknowledgeAlerts', i),
 
     // --- Hosts (issue 7). ---
 
     // --- Incident response (issue 8). ---
 
     // --- Backups (issue 9). ---
+    listBackupJobs: () => call('listBackupJobs'),
+    listBackupRuns: (i) => call('listBackupRuns', i),
+    runBackup: (i) => call('runBackup', i),
+    cancelBackup: (i) => call('cancelBackup', i),
+    verifyBackupRun: (i) => call('verifyBackupRun', i),
+    validateBackupJob: (i) => call('validateBackupJob', i),
+    saveBackupJob: (i) => call('saveBackupJob', i),
+    removeBackupJob: (i) => call('removeBackupJob', i),
   };
 }
 
