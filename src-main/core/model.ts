@@ -101,6 +101,20 @@ export interface CheckView {
   stats24h: CheckStats;
   /** Latency of the most recent results (oldest first) for the sparkline; null = no answer. */
   recentLatency: Array<number | null>;
+  /**
+   * Why this check raises no alerts of its own right now, if it does not: the target is in a
+   * maintenance window, a parent it depends on is down, or this computer is offline (hosts issue).
+   */
+  suppressed?: { reason: 'maintenance' | 'blocked' | 'observer-offline'; message: string } | null;
+}
+
+/** A target's health score (hosts issue): weighted categories boiled down to one number. */
+export interface HealthScoreView {
+  /** 0..1; null when no category has a result yet. */
+  score: number | null;
+  band: 'excellent' | 'good' | 'fair' | 'poor' | 'critical' | null;
+  classification: 'NORMAL' | 'WARNING' | 'CRITICAL';
+  categories: Array<{ name: string; weight: number; score: number; checks: number }>;
 }
 
 export interface CheckStats {
@@ -119,6 +133,12 @@ export interface TargetView {
   /** Worst status among the target's enabled checks. */
   status: CheckStatus;
   checks: CheckView[];
+  /** The health score and its breakdown (hosts issue). */
+  health?: HealthScoreView;
+  /** Set while the target is in a maintenance window (hosts issue). */
+  maintenance?: { until: number | null; reason: string } | null;
+  /** "ssh" when host-level checks run over SSH, "local" on this computer. */
+  host?: 'local' | 'ssh';
 }
 
 /** Colour of the tray icon and the header. */
