@@ -1,8 +1,8 @@
 // The one implementation of KaavanService. Transports call it through methods.ts (validated input).
-import type { ChannelInfo, KaavanEvent, KaavanService, SecretInfo, ServiceInfo, ValidationResult } from './service.js';
+import type { ChannelInfo, CheckDetail, CheckSeries, KaavanEvent, KaavanService, SecretInfo, SeriesRange, ServiceInfo, ValidationResult } from './service.js';
 import type { AlertChannel } from '../alerts/channel.js';
 import { channelSecretRefs, describeChannel, sendTest } from '../alerts/channel-config.js';
-import type { AuditEntry, CheckResult, KaavanHealth, Overview } from '../model.js';
+import type { AuditEntry, CheckResult, CheckView, KaavanHealth, Overview } from '../model.js';
 import type { SelfHealth } from '../health/self-health.js';
 import type { CheckConfig, KaavanConfig, Settings } from '../config/schema.js';
 import { targetSchema } from '../config/schema.js';
@@ -14,6 +14,7 @@ import type { AlertManager } from '../alerts/alert-manager.js';
 import type { Store } from '../store/store.js';
 import type { SecretStore } from '../secrets/secrets.js';
 import { checkKinds } from '../checks/registry.js';
+import { checkPageFacts, checkSeriesFromStore } from './check-pages.js';
 
 export const KAAVAN_VERSION = '0.1.0';
 
@@ -283,12 +284,24 @@ export class KaavanServiceImpl implements KaavanService {
 
   // --- Dashboard (issue 6). ---
   // SEAM: placeholders replaced by the dashboard work in this same session.
-  async checkDetail(): Promise<never> {
-    throw new KaavanError('unavailable', 'checkDetail is not built yet (dashboard)');
+  async checkDetail(input: { id: number }): Promise<CheckDetail> {
+    const view = this.checkView(input.id);
+    const config = (this.deps.config.current.targets ?? []).find((t) => t.name === view.target)?.checks?.find((c) => c.name === view.name);
+    if (!config) throw new KaavanError('not_found', `no check with id ${input.id}`);
+    return { view, config: structuredClone(config), ...checkPageFacts(this.deps.store, view.id, this.deps.now(), view.retries) };
   }
 
-  async checkSeries(): Promise<never> {
-    throw new KaavanError('unavailable', 'checkSeries is not built yet (dashboard)');
+  async checkSeries(input: { id: number; range: SeriesRange }): Promise<CheckSeries> {
+    const view = this.checkView(input.id);
+    return checkSeriesFromStore(this.deps.store, view.id, input.range, this.deps.now(), view.intervalMs);
+  }
+
+  private checkView(id: number): CheckView {
+    for (const target of this.deps.engine.overview().targets) {
+      const view = target.checks.find((c) => c.id === id);
+      if (view) return view;
+    }
+    throw new KaavanError('not_found', `no check with id ${id} (it may have been removed)`);
   }
 
   async setEnabled(): Promise<never> {
