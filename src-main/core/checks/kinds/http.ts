@@ -50,6 +50,9 @@ export const HTTP_DEFAULTS = {
   maxHeaderSize: 256 * 1024,
 } as const;
 
+/** Days before a certificate expires when an HTTPS check turns degraded, then down. */
+export const CERT_DEFAULTS = { warnDays: 14, criticalDays: 7 } as const;
+
 /** Largest maxBodySize accepted; the body is scanned as it streams, never held whole in memory. */
 const MAX_BODY_SIZE_LIMIT = 1024 ** 3;
 
@@ -161,6 +164,10 @@ export const httpParamsShape = {
   maxRedirects: z.number().int().min(0).max(20).optional(),
   /** Accept any TLS certificate (self-signed, expired, wrong host). */
   ignoreTls: z.boolean().optional(),
+  /** HTTPS: fewer days than this before the certificate expires → degraded (default 14). */
+  warnDays: z.number({ error: 'must be a number of days' }).min(0, 'must be 0 or more').max(3650, 'must be at most 3650').optional(),
+  /** HTTPS: fewer days than this before the certificate expires → down (default 7). */
+  criticalDays: z.number({ error: 'must be a number of days' }).min(0, 'must be 0 or more').max(3650, 'must be at most 3650').optional(),
   /** How much of the body is read at most ("1MB" by default); the rest is not downloaded. */
   maxBodySize: sizeField.optional(),
   expect: z
@@ -200,6 +207,9 @@ function httpCrossFieldIssues(params: HttpParams): CheckIssue[] {
       if (params.expect?.[key] !== undefined)
         issues.push({ path: ['expect', key], message: 'HEAD responses have no body; use GET to check for a keyword' });
   }
+  const warnDays = params.warnDays ?? CERT_DEFAULTS.warnDays;
+  if ((params.criticalDays ?? CERT_DEFAULTS.criticalDays) > warnDays)
+    issues.push({ path: ['criticalDays'], message: `must not be above warnDays (${warnDays})` });
   const authorization = Object.keys(params.headers ?? {}).find((name) => name.toLowerCase() === 'authorization');
   if (params.auth && authorization)
     issues.push({ path: ['headers', authorization], message: 'auth already sets the Authorization header; remove one of them' });
@@ -427,6 +437,8 @@ function plural(n: number, word: string): string {
 interface CertFacts {
   /** Whole days until the certificate expires; negative once expired. */
   daysLeft?: number;
+  /** When the certificate expires (epoch ms). */
+  expiresAt?: number;
   /** With ignoreTls: what is wrong with the certificate, for the message ("expired 3 days ago"). */
   notice?: string;
 }
@@ -444,16 +456,38 @@ function certFacts(res: http.IncomingMessage, url: URL, ignoreTls: boolean, now:
   const until = Date.parse(cert.valid_to);
   if (!Number.isFinite(until)) return {};
   const daysLeft = Math.trunc((until - now) / DAY_MS) || 0;
-  if (!ignoreTls) return { daysLeft };
+  if (!ignoreTls) return { daysLeft, expiresAt: until };
   const problems: string[] = [];
   if (until < now) problems.push(daysLeft === 0 ? 'expired less than a day ago' : `expired ${plural(-daysLeft, 'day')} ago`);
   const from = Date.parse(cert.valid_from);
   if (Number.isFinite(from) && from > now) problems.push(`is not valid before ${new Date(from).toISOString().slice(0, 10)}`);
   const host = endpointOf(url).host;
   if (tls.checkServerIdentity(host, cert) !== undefined) problems.push(`does not match ${host}`);
-  if (problems.length === 0) return { daysLeft };
+  if (problems.length === 0) return { daysLeft, expiresAt: until };
   const left = until >= now ? `, ${plural(daysLeft, 'day')} left` : '';
-  return { daysLeft, notice: `certificate ${problems.join(' and ')} (ignored${left})` };
+  return { daysLeft, expiresAt: until, notice: `certificate ${problems.join(' and ')} (ignored${left})` };
+}
+
+/**
+ * The verdict on a certificate's remaining life: fewer days left than criticalDays → down, than
+ * warnDays → degraded. With ignoreTls only thresholds written in the check apply (the check chose
+ * to accept any certificate; an expired one stays accepted and is only noted).
+ */
+export function certExpiryVerdict(
+  expiresAt: number,
+  now: number,
+  params: Pick<HttpParams, 'warnDays' | 'criticalDays' | 'ignoreTls'>,
+): { status: 'degraded' | 'down'; note: string } | null {
+  if (params.ignoreTls && params.warnDays === undefined && params.criticalDays === undefined) return null;
+  if (params.ignoreTls && expiresAt < now) return null;
+  const daysLeft = (expiresAt - now) / DAY_MS;
+  const criticalDays = params.criticalDays ?? CERT_DEFAULTS.criticalDays;
+  const warnDays = params.warnDays ?? CERT_DEFAULTS.warnDays;
+  const status = daysLeft < criticalDays ? 'down' : daysLeft < warnDays ? 'degraded' : null;
+  if (!status) return null;
+  const date = new Date(expiresAt).toISOString().slice(0, 10);
+  const note = expiresAt < now ? `certificate expired on ${date}` : `certificate expires on ${date} (${plural(Math.floor(daysLeft), 'day')})`;
+  return { status, note };
 }
 
 /** Default headers, the configured ones (secret references resolved now) and auth's Authorization. */
@@ -666,15 +700,13 @@ async function run(
       metrics,
     );
 
-  const notes = `${scan.capped ? ` (body capped at ${formatBytes(cap)})` : ''}${cert.notice ? `; ${cert.notice}` : ''}`;
-  if (maxLatencyMs !== null && latencyMs > maxLatencyMs)
-    return {
-      status: 'degraded',
-      latencyMs,
-      message: `HTTP ${code} in ${formatMs(latencyMs)}${afterRedirects}, slower than ${formatMs(maxLatencyMs)}${notes}`,
-      metrics,
-    };
-  return { status: 'up', latencyMs, message: `HTTP ${code} in ${formatMs(latencyMs)}${afterRedirects}${notes}`, metrics };
+  const expiry = cert.expiresAt !== undefined ? certExpiryVerdict(cert.expiresAt, now(), params) : null;
+  const notes = `${scan.capped ? ` (body capped at ${formatBytes(cap)})` : ''}${cert.notice ? `; ${cert.notice}` : ''}${expiry ? `; ${expiry.note}` : ''}`;
+  const slow = maxLatencyMs !== null && latencyMs > maxLatencyMs;
+  const answered = `HTTP ${code} in ${formatMs(latencyMs)}${afterRedirects}${slow ? `, slower than ${formatMs(maxLatencyMs)}` : ''}${notes}`;
+  if (expiry?.status === 'down') return { status: 'down', latencyMs, message: answered, metrics };
+  if (slow || expiry) return { status: 'degraded', latencyMs, message: answered, metrics };
+  return { status: 'up', latencyMs, message: answered, metrics };
 }
 
 export const httpCheck = defineCheckKind({
