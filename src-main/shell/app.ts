@@ -20,7 +20,7 @@ import { createFileLogger } from '../core/log/file-logger.js';
 import { installProcessGuards } from '../core/log/process-guards.js';
 import { wireIpc } from './ipc.js';
 import { applyLaunchAtLogin, startedAtLogin } from './launch-at-login.js';
-import { alertRoute } from './security-policy.js';
+import { alertRoute, checkRoute } from './security-policy.js';
 import type { TrayAction } from './tray-model.js';
 
 export const APP_ID = 'dev.kaavan.app';
@@ -224,7 +224,7 @@ class Shell {
     return new DesktopChannel({
       ...(name ? { name } : {}),
       enabled: () => this.settings.notifications !== false,
-      onClick: (alertId) => this.openWindow(alertRoute(alertId)),
+      onClick: (alertId, checkId) => this.openWindow(checkId !== null ? checkRoute(checkId) : alertRoute(alertId)),
       ...(this.appIcon ? { icon: this.appIcon } : {}),
     });
   }

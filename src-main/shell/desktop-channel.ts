@@ -1,5 +1,6 @@
 // The desktop alert channel: native notifications through Electron's Notification. Clicking one
-// opens the dashboard on that alert. Sits behind the same AlertChannel interface as email/webhook.
+// opens the page of the check it is about (its alerts are linked from there). Sits behind the same
+// AlertChannel interface as email/webhook.
 import { Notification, type NativeImage } from 'electron';
 import type { AlertChannel, AlertNotice, NoticeKind } from '../core/alerts/channel.js';
 
@@ -12,8 +13,8 @@ export const STALE_NOTICE_MS = 15 * 60_000;
 export interface DesktopChannelOptions {
   /** settings.notifications (default on); read at delivery time. */
   enabled: () => boolean;
-  /** Opens the dashboard on the alert. */
-  onClick: (alertId: number) => void;
+  /** Opens the dashboard on the alert's check (its page), or on the alert when it has no check. */
+  onClick: (alertId: number, checkId: number | null) => void;
   /** App icon shown in the notification (Linux/Windows). */
   icon?: NativeImage;
   now?: () => number;
@@ -50,7 +51,7 @@ export class DesktopChannel implements AlertChannel {
     const release = () => this.live.delete(notification);
     notification.on('click', () => {
       release();
-      this.options.onClick(notice.alert.id);
+      this.options.onClick(notice.alert.id, notice.alert.checkId);
     });
     notification.on('close', release);
     notification.on('failed', release);

@@ -118,3 +118,8 @@ export function externalLinkDialog(url: string): {
 export function alertRoute(alertId: number): string {
   return `/alerts/${alertId}`;
 }
+
+/** "#/checks/7": the page of one check. */
+export function checkRoute(checkId: number): string {
+  return `/checks/${checkId}`;
+}

@@ -11,7 +11,7 @@ vi.mock('electron', async () => {
 const { DesktopChannel, STALE_NOTICE_MS } = await import('../../src-main/shell/desktop-channel.js');
 
 const NOW = 1_700_000_000_000;
-const alert = { id: 42, key: 'check:web1/homepage', target: 'web1', check: 'homepage' } as Alert;
+const alert = { id: 42, checkId: 7, key: 'check:web1/homepage', target: 'web1', check: 'homepage' } as Alert;
 const notice = (kind: AlertNotice['kind'], at = NOW): AlertNotice => ({
   kind,
   alert,
@@ -35,15 +35,15 @@ describe('desktop notification channel', () => {
     ]);
   });
 
-  it('shows a notification; clicking it opens the alert', async () => {
-    const clicks: number[] = [];
-    const channel = new DesktopChannel({ enabled: () => true, onClick: (id) => clicks.push(id), now: () => NOW });
+  it('shows a notification; clicking it opens the page of its check', async () => {
+    const clicks: Array<[number, number | null]> = [];
+    const channel = new DesktopChannel({ enabled: () => true, onClick: (id, checkId) => clicks.push([id, checkId]), now: () => NOW });
     await channel.deliver(notice('opened'));
     expect(FakeNotification.shown).toHaveLength(1);
     const shown = FakeNotification.shown[0]!;
     expect(shown.options).toMatchObject({ title: 'web1 / homepage is DOWN', body: 'connection refused', urgency: 'normal' });
     shown.emit('click');
-    expect(clicks).toEqual([42]);
+    expect(clicks).toEqual([[42, 7]]);
   });
 
   it('stays quiet when notifications are off, and for notices gone stale while the app was closed', async () => {

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import {
   CONTENT_SECURITY_POLICY,
   alertRoute,
+  checkRoute,
   documentUrl,
   externalLinkDialog,
   isExternalLinkAllowed,
@@ -104,5 +105,6 @@ describe('external links and routes', () => {
 
   it('routes a notification click to the alert', () => {
     expect(alertRoute(12)).toBe('/alerts/12');
+    expect(checkRoute(7)).toBe('/checks/7');
   });
 });

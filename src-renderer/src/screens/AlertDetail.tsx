@@ -84,7 +84,13 @@ function AlertDetailBody({
             <div>
               <dt>Check</dt>
               <dd>
-                {alert.check}
+                {alert.checkId !== null ? (
+                  <a href={`#/checks/${alert.checkId}`} data-testid="alert-check-link">
+                    {alert.check}
+                  </a>
+                ) : (
+                  alert.check
+                )}
                 {describe && <div className="mono muted">{describe}</div>}
               </dd>
             </div>
