@@ -326,7 +326,7 @@ export function settingRows(config: CheckConfig, view: Pick<CheckView, 'interval
 function SettingsCard({ config, view }: { config: CheckConfig; view: CheckView }) {
   const rows = settingRows(config, view);
   return (
-    <section className="card table-card" aria-labelledby="settings-heading">
+    <section className="card" aria-labelledby="settings-heading">
       <h2 id="settings-heading" className="card-title">
         Settings
       </h2>

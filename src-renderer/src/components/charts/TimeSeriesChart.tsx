@@ -56,7 +56,7 @@ export interface TimeSeriesChartProps {
   testId?: string;
 }
 
-const BAND_COLOR: Record<ChartBand['tone'], string> = { danger: '--danger-soft', warn: '--warn-soft', muted: '--muted-soft' };
+const BAND_COLOR: Record<ChartBand['tone'], string> = { danger: '--danger-strong', warn: '--warn-strong', muted: '--muted-strong' };
 
 function cssVar(name: string): string {
   return getComputedStyle(document.documentElement).getPropertyValue(name).trim() || '#888';
@@ -166,9 +166,10 @@ export function TimeSeriesChart(props: TimeSeriesChartProps) {
               for (const band of bandsRef.current) {
                 const x0 = Math.max(bbox.left, u.valToPos(band.from, 'x', true));
                 const x1 = Math.min(bbox.left + bbox.width, u.valToPos(band.to, 'x', true));
-                if (x1 <= x0) continue;
-                ctx.fillStyle = cssVar(BAND_COLOR[band.tone]);
-                ctx.fillRect(x0, bbox.top, Math.max(1, x1 - x0), bbox.height);
+                if (x1 < x0) continue;
+                ctx.fillStyle = withAlpha(cssVar(BAND_COLOR[band.tone]), 0.22);
+                // At least two device pixels, so a short outage stays visible on a year-long chart.
+                ctx.fillRect(x0, bbox.top, Math.max(2 * devicePixelRatio, x1 - x0), bbox.height);
               }
               ctx.restore();
             },
