@@ -1,15 +1,19 @@
 // The per-check and per-target pages in Debian Chromium against a real `kaavan serve` whose store
 // holds 30 days of history for one check (seeded before start) and a real HTTP server on 127.0.0.1:
 // open the check from the dashboard, see the uPlot chart drawn and change its range, pause and
-// resume, clone; the target page with its small charts and pause of the whole target; no CSP
+// resume, clone; an HTTPS check whose certificate expires in 10 days (trusted by the server process
+// through NODE_EXTRA_CA_CERTS) shows its days left; the target page with its small charts and pause
+// of the whole target; no CSP
 // violation anywhere. Screenshots of both pages at three sizes in both themes go to
 // test-results/screenshots/.
 import { test, expect, type Page } from '@playwright/test';
+import https from 'node:https';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { repoRoot, startKaavan, startTargetServer, type KaavanProcess, type TargetServer } from './helpers/servers';
 import { seedCheckHistory } from './helpers/seed-history';
+import { generate } from 'selfsigned';
 
 const screenshotsDir = join(repoRoot, 'test-results', 'screenshots');
 const SIZES = [
@@ -55,10 +59,26 @@ test.describe('check and target pages against kaavan serve', () => {
   let kaavan: KaavanProcess | undefined;
   let server: TargetServer | undefined;
   let checkId = 0;
+  let tlsServer: https.Server | undefined;
 
   test.beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'kaavan-e2e-pages-'));
     server = await startTargetServer();
+    // An HTTPS site whose certificate expires in 10 days, trusted as a system CA would be.
+    const day = 86_400_000;
+    const pems = await generate([{ name: 'commonName', value: 'expires-soon.localhost' }], {
+      keySize: 2048,
+      algorithm: 'sha256',
+      notBeforeDate: new Date(Date.now() - day),
+      notAfterDate: new Date(Date.now() + 10 * day),
+      extensions: [{ name: 'subjectAltName', altNames: [{ type: 2, value: 'localhost' }] }],
+    });
+    tlsServer = https.createServer({ key: pems.private, cert: pems.cert }, (_req, res) => res.end('ok'));
+    await new Promise<void>((resolve) => tlsServer!.listen(0, '127.0.0.1', resolve));
+    const tlsPort = (tlsServer.address() as { port: number }).port;
+    writeFileSync(join(dir, 'trusted.pem'), pems.cert);
+    process.env.NODE_EXTRA_CA_CERTS = join(dir, 'trusted.pem'); // read by the kaavan serve child only
+
     const config = join(dir, 'kaavan.yaml');
     writeFileSync(
       config,
@@ -77,6 +97,12 @@ test.describe('check and target pages against kaavan serve', () => {
         '        kind: http',
         `        url: http://127.0.0.1:${server.port}/api`,
         '        interval: 2s',
+        '  - name: secure',
+        '    checks:',
+        '      - name: site',
+        '        kind: http',
+        `        url: https://localhost:${tlsPort}/`,
+        '        interval: 5s',
         '',
       ].join('\n'),
     );
@@ -88,6 +114,8 @@ test.describe('check and target pages against kaavan serve', () => {
   test.afterAll(async () => {
     await kaavan?.stop();
     await server?.stop();
+    await new Promise((resolve) => (tlsServer ? tlsServer.close(resolve) : resolve(undefined)));
+    delete process.env.NODE_EXTRA_CA_CERTS;
     if (dir) rmSync(dir, { recursive: true, force: true });
   });
 
@@ -158,6 +186,20 @@ test.describe('check and target pages against kaavan serve', () => {
     // From the target page back to a check page.
     await page.locator('[data-testid="target-check"][data-check="homepage"]').getByTestId('check-link').click();
     await expect(page.getByTestId('check-page')).toHaveAttribute('data-check', 'homepage');
+    expect(problems).toEqual([]);
+  });
+
+  test('an HTTPS check shows the days its certificate has left, degraded under warnDays with the date', async ({ page }) => {
+    const problems = await watchProblems(page);
+    await page.goto(kaavan!.url);
+    await page.locator('a[href^="#/checks/"]', { hasText: 'site' }).first().click();
+    await expect(page.getByTestId('check-page')).toHaveAttribute('data-check', 'site');
+    const expires = new Date(Date.now() + 10 * 86_400_000).toISOString().slice(0, 10);
+    await expect(page.getByTestId('check-page-status')).toHaveText('Degraded');
+    await expect(page.getByTestId('check-page-message')).toContainText(`certificate expires on ${expires} (9 days)`);
+    await expect(page.getByTestId('cert-days')).toContainText('9 days left');
+    await expect(page.getByTestId('cert-days')).toHaveClass(/tile-warn/);
+    await page.screenshot({ path: join(screenshotsDir, 'check-page-cert-1280x800-light.png'), fullPage: true });
     expect(problems).toEqual([]);
   });
 
