@@ -98,7 +98,9 @@ export function TimeSeriesChart(props: TimeSeriesChartProps) {
   const bandsRef = useRef<ChartBand[]>(bands ?? []);
   const xRangeRef = useRef(xRange);
   const formatRef = useRef(formatValue);
-  const shapeKey = `${compact}|${height}|${yMin}|${yMax ?? ''}|${series.map((s) => `${s.label}/${s.color}/${s.width ?? ''}/${s.dash?.join(',') ?? ''}/${s.fill ?? ''}`).join(';')}`;
+  // With few points a line hardly shows (one bucket draws nothing): draw the points as dots too.
+  const sparse = times.length < 90;
+  const shapeKey = `${compact}|${sparse}|${height}|${yMin}|${yMax ?? ''}|${series.map((s) => `${s.label}/${s.color}/${s.width ?? ''}/${s.dash?.join(',') ?? ''}/${s.fill ?? ''}`).join(';')}`;
   const rebuildRef = useRef<() => void>(() => undefined);
 
   useEffect(() => {
@@ -153,7 +155,7 @@ export function TimeSeriesChart(props: TimeSeriesChartProps) {
               ...(s.dash ? { dash: s.dash } : {}),
               ...(s.fill ? { fill: withAlpha(color, 0.14) } : {}),
               spanGaps: false,
-              points: { show: false },
+              points: { show: sparse, size: compact ? 3 : 5, fill: color },
               value: (_u: uPlot, v: number | null) => (v === null || v === undefined ? '\u2014' : formatRef.current(v)),
             } satisfies uPlot.Series;
           }),
