@@ -47,9 +47,10 @@ export function CheckPageScreen({ id }: { id: number }) {
   const alertsRevision = useApp((s) => s.alertsRevision);
   const configRevision = useApp((s) => s.configRevision);
   const live = useLiveCheck(id);
-  const lastAt = live?.lastResult?.at ?? 0;
-  // Transitions, uptime and the probe bar move with each result; refetch then (at most once per result).
-  const detail = useLoader(() => client.checkDetail({ id }), [client, id, alertsRevision, configRevision, lastAt]);
+  // Transitions, uptime and the probe bar move with the results: refetch after a new one, at most
+  // every 5 s (a 1 s check would otherwise replay its raw history every second).
+  const resultTick = Math.floor((live?.lastResult?.at ?? 0) / 5000);
+  const detail = useLoader(() => client.checkDetail({ id }), [client, id, alertsRevision, configRevision, resultTick]);
 
   if (detail.error && !detail.data) {
     return (
