@@ -125,7 +125,7 @@ export function DashboardScreen() {
     setDeleteError(null);
     setDeleting(checks);
   }, []);
-  const ctx = useMemo<RowContext>(() => ({ actions, alerts, scale, now, kindTitle, onSelect, onDelete }), [actions, alerts, scale, now, kindTitle, onSelect, onDelete]);
+  const ctx = useMemo<RowContext>(() => ({ actions, alerts, scale, kindTitle, onSelect, onDelete }), [actions, alerts, scale, kindTitle, onSelect, onDelete]);
 
   const selectedChecks = useMemo(() => [...selected].map((id) => byId.get(id)).filter((c): c is CheckView => !!c), [selected, byId]);
   const allShownSelected = rows.length > 0 && rows.every((r) => selected.has(r.check.id));

@@ -148,7 +148,17 @@ export function sharedLatencyScale(series: ReadonlyArray<ReadonlyArray<number | 
   if (values.length === 0) return 100;
   values.sort((a, b) => a - b);
   const p95 = values[Math.min(values.length - 1, Math.floor(values.length * 0.95))]!;
-  return Math.max(10, p95 * 1.15);
+  return niceCeiling(Math.max(10, p95 * 1.15));
+}
+
+/**
+ * The next step of 1-2-5 (10, 20, 50, 100 ms, …): the scale stays put while latencies wobble, so
+ * live updates do not redraw every sparkline on screen.
+ */
+export function niceCeiling(value: number): number {
+  const magnitude = 10 ** Math.floor(Math.log10(value));
+  for (const step of [1, 2, 5, 10]) if (value <= step * magnitude) return step * magnitude;
+  return 10 * magnitude;
 }
 
 /** "failure 1 of 3 before down": only while an enabled, running check is failing unconfirmed. */

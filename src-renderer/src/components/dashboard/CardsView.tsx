@@ -19,11 +19,16 @@ export function CardsView({ groups, selected, ctx }: { groups: TargetGroup[]; se
   );
 }
 
+/** A card shows its first checks (problems first); the rest on demand, so 2,000 checks stay light. */
+const CARD_LIMIT = 8;
+
 const TargetCard = memo(function TargetCard({ group, selected, ctx }: { group: TargetGroup; selected: ReadonlySet<number>; ctx: RowContext }) {
   const { target, checks, hidden } = group;
   const tone = STATUS_META[target.status].tone;
   const headingId = `target-${target.id}`;
   const [busy, setBusy] = useState(false);
+  const [expanded, setExpanded] = useState(false);
+  const shown = expanded ? checks : checks.slice(0, CARD_LIMIT);
   const allPaused = target.checks.length > 0 && target.checks.every((c) => !c.enabled);
   const toggleTarget = async () => {
     setBusy(true);
@@ -82,10 +87,15 @@ const TargetCard = memo(function TargetCard({ group, selected, ctx }: { group: T
         </p>
       ) : (
         <ul className="check-list">
-          {checks.map((c) => (
+          {shown.map((c) => (
             <CardCheckRow key={c.id} check={c} selected={selected.has(c.id)} ctx={ctx} />
           ))}
         </ul>
+      )}
+      {checks.length > CARD_LIMIT && (
+        <button type="button" className="btn btn-ghost btn-sm dash-more" onClick={() => setExpanded((e) => !e)} aria-expanded={expanded} data-testid="show-more">
+          {expanded ? 'Show fewer' : `Show ${plural(checks.length - CARD_LIMIT, 'more probe')}`}
+        </button>
       )}
       {hidden > 0 && <p className="dash-hidden muted">{plural(hidden, 'more probe')} hidden by the filters</p>}
     </article>

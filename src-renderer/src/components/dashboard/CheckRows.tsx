@@ -9,13 +9,13 @@ import { ProbeBar, Sparkline } from '../Sparkline';
 import { OverflowMenu, type MenuItem } from './CheckMenu';
 import type { DashboardActionsApi } from './actions';
 import { certDaysLeft, certTone, failureNote } from '../../state/dashboard-view';
+import { useClock } from './clock';
 
 export interface RowContext {
   actions: DashboardActionsApi;
   alerts: Map<number, Alert>;
   /** Shared latency scale (ms) of the sparklines and probe bars on screen. */
   scale: number;
-  now: number;
   kindTitle: (kind: string) => string;
   onSelect: (id: number, selected: boolean) => void;
   onDelete: (checks: CheckView[]) => void;
@@ -26,6 +26,13 @@ export function sinceText(since: number | null, now: number): string | null {
   const diff = now - since;
   if (diff < 5000) return 'just now';
   return `for ${humanDuration(diff)}`;
+}
+
+/** "· for 5 min": re-rendered by the shared clock alone. */
+function Since({ since, prefix = ' \u00b7 ' }: { since: number | null; prefix?: string }) {
+  const now = useClock();
+  const text = sinceText(since, now);
+  return text ? <span className="muted">{`${prefix}${text}`}</span> : null;
 }
 
 export function CertDays({ check }: { check: CheckView }) {
@@ -100,7 +107,6 @@ function statusWord(check: CheckView): string {
 export const CardCheckRow = memo(function CardCheckRow({ check, selected, ctx }: { check: CheckView; selected: boolean; ctx: RowContext }) {
   const last = check.lastResult;
   const note = failureNote(check);
-  const since = sinceText(check.since, ctx.now);
   const alert = ctx.alerts.get(check.id);
   return (
     <li className={`check-row dash-check${check.enabled ? '' : ' check-disabled'}${selected ? ' selected' : ''}`} data-testid="check-row" data-check={check.name} data-status={check.status} data-id={check.id}>
@@ -114,7 +120,7 @@ export const CardCheckRow = memo(function CardCheckRow({ check, selected, ctx }:
           <span className="kind-chip">{ctx.kindTitle(check.kind)}</span>
           <span className={`check-state text-${STATUS_META[check.status].tone}`} data-testid="check-status">
             {statusWord(check)}
-            {since && <span className="muted"> &middot; {since}</span>}
+            <Since since={check.since} />
           </span>
           <CertDays check={check} />
         </div>
@@ -169,7 +175,6 @@ export const LIST_ROW_HEIGHT = 40;
 export const ListRow = memo(function ListRow({ check, selected, ctx, index }: { check: CheckView; selected: boolean; ctx: RowContext; index: number }) {
   const last = check.lastResult;
   const note = failureNote(check);
-  const since = sinceText(check.since, ctx.now);
   return (
     <div
       role="row"
@@ -184,7 +189,7 @@ export const ListRow = memo(function ListRow({ check, selected, ctx, index }: { 
       <span role="gridcell" className="col-select">
         <input type="checkbox" className="dash-select" checked={selected} onChange={(e) => ctx.onSelect(check.id, e.target.checked)} aria-label={`Select ${check.target} / ${check.name}`} />
       </span>
-      <span role="gridcell" className={`col-status text-${STATUS_META[check.status].tone}`} data-testid="check-status" title={[statusWord(check), since, note].filter(Boolean).join(' \u00b7 ')}>
+      <span role="gridcell" className={`col-status text-${STATUS_META[check.status].tone}`} data-testid="check-status" title={[statusWord(check), note].filter(Boolean).join(' \u00b7 ')}>
         <StatusDot status={check.status} />
         <span className="col-status-word">{statusWord(check)}</span>
       </span>

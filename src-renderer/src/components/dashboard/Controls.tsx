@@ -173,7 +173,7 @@ export const Toolbar = forwardRef<
             <option value="uptime">Lowest uptime first</option>
           </select>
         </label>
-        <div className="segmented" role="group" aria-label="View">
+        <div className="segmented dash-view-toggle" role="group" aria-label="View">
           <button type="button" className={`segmented-item${view === 'cards' ? ' active' : ''}`} aria-pressed={view === 'cards'} onClick={() => onView('cards')} data-testid="view-cards">
             <Icon name="gauge" size={14} /> Cards
           </button>

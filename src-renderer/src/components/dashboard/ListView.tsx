@@ -35,7 +35,8 @@ export function ListView({
 }) {
   const bodyRef = useRef<HTMLDivElement>(null);
   const [scrollMargin, setScrollMargin] = useState(0);
-  // Where the list starts in the page (banners and filters above it change that).
+  // Where the list starts in the page (banners and filters above it move it): measured when the
+  // page's size changes, never on every scroll frame.
   useLayoutEffect(() => {
     const measure = () => {
       const el = bodyRef.current;
@@ -45,9 +46,9 @@ export function ListView({
     };
     measure();
     const observer = new ResizeObserver(measure);
-    observer.observe(document.body);
+    observer.observe(document.querySelector('main') ?? document.body);
     return () => observer.disconnect();
-  });
+  }, []);
   const virtualizer = useWindowVirtualizer({
     count: rows.length,
     estimateSize: () => LIST_ROW_HEIGHT,
