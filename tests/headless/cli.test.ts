@@ -304,7 +304,7 @@ describe('kaavan serve and its config file', () => {
       await serving.waitForStderr(/SIGHUP: reloaded .*hup\.yaml \(no changes\)\n/);
       writeFileSync(file, 'version: 1\ntargets:\n  - name: third\n    intervall: 5s\n');
       serving.child.kill('SIGHUP');
-      await serving.waitForStderr(/SIGHUP: .*hup\.yaml is invalid; keeping the running configuration\n {2}targets\.0\.intervall: unknown field "intervall"; allowed here: name, tags, ssh, checks\n/);
+      await serving.waitForStderr(/SIGHUP: .*hup\.yaml is invalid; keeping the running configuration\n {2}targets\.0\.intervall: unknown field "intervall"; allowed here: name, tags, ssh, checks, enabled\n/);
       expect(serving.child.exitCode).toBeNull();
       expect(await serving.targets()).toEqual(['second']);
     } finally {

@@ -6,7 +6,8 @@ import type { Alert } from '../model.js';
 import type { CheckMachineState, MachineSignal } from '../engine/check-state-machine.js';
 
 export type AlertAction =
-  | { kind: 'open'; downSince: number; late: boolean }
+  /** `level: 'degraded'` when the check asked for alerts while degraded (a warning, not an outage). */
+  | { kind: 'open'; downSince: number; late: boolean; level?: 'degraded' }
   | { kind: 'reopen'; alert: Alert }
   | { kind: 'remind'; alert: Alert; failuresWhileDown: number; downSince: number }
   | { kind: 'seen'; alert: Alert }
@@ -20,6 +21,8 @@ export interface AlertDecisionInput {
   /** The check's most recent alert whatever its state (to respect a resolve by hand). */
   latest: Alert | null;
   at: number;
+  /** The check's `alertOnDegraded`: a degraded check has an active alert too. */
+  alertOnDegraded?: boolean;
 }
 
 /** The outage an alert was opened for (its first failure), as recorded in its metadata. */
@@ -28,7 +31,7 @@ export function outageStartOf(alert: Alert): number {
   return typeof recorded === 'number' ? recorded : alert.openedAt;
 }
 
-export function decideAlert({ next, signal, active, latest, at }: AlertDecisionInput): AlertAction | null {
+export function decideAlert({ next, signal, active, latest, at, alertOnDegraded = false }: AlertDecisionInput): AlertAction | null {
   if (next.status === 'down') {
     const downSince = next.failingSince ?? at;
     if (active) {
@@ -41,6 +44,13 @@ export function decideAlert({ next, signal, active, latest, at }: AlertDecisionI
     // Resolved by hand during this outage: stay quiet until the check recovers.
     if (latest && latest.resolvedBy === 'manual' && outageStartOf(latest) === downSince) return null;
     return { kind: 'open', downSince, late: signal?.kind !== 'down' };
+  }
+  if (next.status === 'degraded' && alertOnDegraded) {
+    // An alert opened while down stays open through degraded: the check has not recovered yet.
+    if (active) return { kind: 'seen', alert: active };
+    const degradedSince = next.since ?? at;
+    if (latest && latest.resolvedBy === 'manual' && outageStartOf(latest) === degradedSince) return null;
+    return { kind: 'open', downSince: degradedSince, late: false, level: 'degraded' };
   }
   if ((next.status === 'up' || next.status === 'degraded') && active) {
     const downtimeMs = signal?.kind === 'recovered' ? signal.downtimeMs : Math.max(0, at - outageStartOf(active));

@@ -23,6 +23,8 @@ export interface AlertSubject {
   target: string;
   check: string;
   describe: string;
+  /** Severity of the check's DOWN alert (check option `severity`); default error. */
+  severity?: 'warning' | 'error' | 'critical';
 }
 
 export type AlertListener = (type: 'opened' | 'reminder' | 'acknowledged' | 'resolved', alert: Alert, text: string) => void;
@@ -41,18 +43,19 @@ export class AlertManager {
     const alerts = this.store.alerts;
     switch (action.kind) {
       case 'open': {
+        const degraded = action.level === 'degraded';
         const { alert, eventId } = alerts.open({
           key: alertKey(subject.checkId),
           checkId: subject.checkId,
           target: subject.target,
           check: subject.check,
-          severity: 'error',
-          title: `${name} is down`,
+          severity: degraded ? 'warning' : (subject.severity ?? 'error'),
+          title: degraded ? `${name} is degraded` : `${name} is down`,
           message,
           at,
           metadata: { describe: subject.describe, downSince: action.downSince },
         });
-        this.emit(tx, 'opened', 'opened', alert, eventId, `${name} is DOWN`, message, at);
+        this.emit(tx, 'opened', 'opened', alert, eventId, degraded ? `${name} is DEGRADED` : `${name} is DOWN`, message, at);
         return;
       }
       case 'reopen': {
@@ -108,13 +111,14 @@ export class AlertManager {
    * A check was removed or disabled: its active alert can no longer recover by itself, so it is
    * closed with the reason, and whoever was told it is down is told it is closed.
    */
-  closeForCheck(checkId: number, reason: string, tx: Tx): void {
+  closeForCheck(checkId: number, reason: string, tx: Tx): Alert | null {
     const active = this.store.alerts.active(alertKey(checkId));
-    if (!active) return;
+    if (!active) return null;
     const at = this.now();
     const text = `Closed: ${reason}`;
     const { alert, eventId } = this.store.alerts.resolve(active.id, at, 'manual', text);
     this.emit(tx, 'resolved', 'resolved', alert, eventId, `${alert.target} / ${alert.check} closed`, text, at);
+    return alert;
   }
 
   private require(id: number): Alert {

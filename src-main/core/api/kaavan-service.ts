@@ -15,6 +15,7 @@ import type { Store } from '../store/store.js';
 import type { SecretStore } from '../secrets/secrets.js';
 import { checkKinds } from '../checks/registry.js';
 import { checkPageFacts, checkSeriesFromStore } from './check-pages.js';
+import { DashboardActions } from './dashboard-actions.js';
 
 export const KAAVAN_VERSION = '0.1.0';
 
@@ -304,21 +305,27 @@ export class KaavanServiceImpl implements KaavanService {
     throw new KaavanError('not_found', `no check with id ${id} (it may have been removed)`);
   }
 
-  async setEnabled(): Promise<never> {
-    throw new KaavanError('unavailable', 'setEnabled is not built yet (dashboard)');
+  setEnabled(input: { checkIds?: number[]; targetIds?: number[]; enabled: boolean }): Promise<KaavanConfig> {
+    return this.dashboardActions.setEnabled(input);
   }
 
-  async cloneCheck(): Promise<never> {
-    throw new KaavanError('unavailable', 'cloneCheck is not built yet (dashboard)');
+  cloneCheck(input: { id: number }) {
+    return this.dashboardActions.cloneCheck(input);
   }
 
-  async removeChecks(): Promise<never> {
-    throw new KaavanError('unavailable', 'removeChecks is not built yet (dashboard)');
+  removeChecks(input: { ids: number[] }): Promise<KaavanConfig> {
+    return this.dashboardActions.removeChecks(input);
   }
 
-  async acknowledgeAlerts(): Promise<never> {
-    throw new KaavanError('unavailable', 'acknowledgeAlerts is not built yet (dashboard)');
+  acknowledgeAlerts(input: { ids: number[]; note?: string }) {
+    return this.dashboardActions.acknowledgeAlerts(input);
   }
+
+  private get dashboardActions(): DashboardActions {
+    return (this.dashboardActionsInstance ??= new DashboardActions(this.deps));
+  }
+
+  private dashboardActionsInstance: DashboardActions | null = null;
 
   // --- Hosts (issue 7). ---
 

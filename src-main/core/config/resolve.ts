@@ -76,7 +76,8 @@ export function checkId(target: string, check: string): string {
   return `${target}/${check}`;
 }
 
-export function resolveCheck(target: string, check: CheckConfig): ResolvedCheck {
+/** `targetEnabled: false` (the target's `enabled: false`) pauses the check whatever its own setting. */
+export function resolveCheck(target: string, check: CheckConfig, targetEnabled = true): ResolvedCheck {
   const kind = getCheckKind(check.kind);
   if (!kind) throw new Error(`unknown check kind "${check.kind}"`);
   const intervalMs = check.interval !== undefined ? parseDuration(check.interval)! : DEFAULTS.intervalMs;
@@ -90,7 +91,7 @@ export function resolveCheck(target: string, check: CheckConfig): ResolvedCheck 
     name: check.name,
     kind,
     params: check,
-    enabled: check.enabled ?? true,
+    enabled: targetEnabled && (check.enabled ?? true),
     intervalMs,
     timeoutMs,
     retries: check.retries ?? DEFAULTS.retries,
@@ -102,5 +103,5 @@ export function resolveCheck(target: string, check: CheckConfig): ResolvedCheck 
 }
 
 export function resolveChecks(config: KaavanConfig): ResolvedCheck[] {
-  return (config.targets ?? []).flatMap((t) => (t.checks ?? []).map((c) => resolveCheck(t.name, c)));
+  return (config.targets ?? []).flatMap((t) => (t.checks ?? []).map((c) => resolveCheck(t.name, c, t.enabled !== false)));
 }

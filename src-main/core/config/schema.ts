@@ -25,6 +25,10 @@ export const commonCheckShape = {
   reminderEvery: reminderField().optional(),
 
   // --- Check fields of the dashboard issue (severity, ...). ---
+  /** Severity of the alert raised when the check is down (default error). */
+  severity: z.enum(['warning', 'error', 'critical'], { error: 'use warning, error or critical' }).optional(),
+  /** Also raise an alert (severity warning) while the check is degraded. */
+  alertOnDegraded: z.boolean().optional(),
 
   // --- Check fields of the hosts issue (dependsOn, anomaly, ...). ---
 
@@ -79,6 +83,8 @@ export const targetSchema = z
     checks: z.array(checkSchema).optional(),
 
     // --- Target fields of the dashboard issue (enabled, ...). ---
+    /** false pauses every check of the target (their own `enabled` is kept for when it resumes). */
+    enabled: z.boolean().optional(),
 
     // --- Target fields of the hosts issue (dependsOn, maintenance, weights, ...). ---
   })

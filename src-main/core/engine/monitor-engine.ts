@@ -92,6 +92,8 @@ export class MonitorEngine {
   private scheduler: Scheduler | null = null;
   private settings: ResolvedSettings;
   private paused = false;
+  /** When monitoring as a whole was paused (a paused check's status is dated from its pause). */
+  private pausedAt: number | null = null;
   private started = false;
   private reconciled = false;
   private deltaTimer: NodeJS.Timeout | null = null;
@@ -138,13 +140,16 @@ export class MonitorEngine {
   private async reconcileNow(config: KaavanConfig, reason: ReconcileReason): Promise<void> {
     const previousSettings = this.settings;
     this.settings = resolveSettings(config);
-    if (!this.started) this.paused = this.settings.paused;
+    if (!this.started) {
+      this.paused = this.settings.paused;
+      this.pausedAt = this.paused ? this.now() : null;
+    }
     const store = this.options.store;
     const at = this.now();
     const hints = this.pendingHints.splice(0);
 
     const docTargets = config.targets ?? [];
-    const resolved = docTargets.map((t) => (t.checks ?? []).map((c) => ({ config: c, resolved: resolveCheck(t.name, c), fingerprint: checkFingerprint(c) })));
+    const resolved = docTargets.map((t) => (t.checks ?? []).map((c) => ({ config: c, resolved: resolveCheck(t.name, c, t.enabled !== false), fingerprint: checkFingerprint(c) })));
     const doc: DocTarget[] = docTargets.map((t, i) => ({
       name: t.name,
       fingerprint: '',
@@ -178,7 +183,12 @@ export class MonitorEngine {
             if (checkPlan.fingerprintChanged) store.entities.update(id, { fingerprint: entry.fingerprint });
           }
           if (checkPlan.renamedFrom !== null || targetPlan.renamedFrom !== null) store.alerts.relabel(id, target.name, entry.config.name);
-          if (!entry.resolved.enabled) this.options.alerts.closeForCheck(id, 'the check was disabled', tx);
+          if (!entry.resolved.enabled) {
+            const closed = this.options.alerts.closeForCheck(id, target.enabled === false ? 'check disabled (its target was paused)' : 'check disabled', tx);
+            if (closed) {
+              store.audit.record({ at, actor: 'engine', action: 'alert.close', subject: `${target.name} / ${entry.config.name}`, detail: { alert: closed.id, reason: 'check disabled' } });
+            }
+          }
           checkIds.push(id);
         }
         ids.push({ targetId, checkIds });
@@ -236,6 +246,12 @@ export class MonitorEngine {
         const existing = this.checks.get(checkId);
         if (existing) {
           const changed = JSON.stringify(existing.check.params) !== JSON.stringify(check.params) || existing.check.enabled !== check.enabled;
+          if (existing.check.enabled && !check.enabled) existing.pausedAt = at;
+          else if (!existing.check.enabled && check.enabled) {
+            // Resumed: the status it had before the pause is dated from now, not from before the pause.
+            existing.pausedAt = null;
+            existing.machine = { ...existing.machine, since: at };
+          }
           existing.check = check;
           existing.targetId = targetId;
           if (changed) this.syncJob(existing);
@@ -243,6 +259,7 @@ export class MonitorEngine {
         } else {
           const saved = this.persisted!.get(checkId);
           const runtime = new CheckRuntime(check, targetId, saved?.machine ?? initialMachineState(), saved?.lastResult ?? null);
+          if (!check.enabled) runtime.pausedAt = at;
           this.checks.set(checkId, runtime);
           fresh.push(runtime);
           this.syncJob(runtime);
@@ -271,7 +288,7 @@ export class MonitorEngine {
         store.transact((tx) => {
           const active = store.alerts.active(alertKey(runtime.id));
           const latest = active ?? store.alerts.latestForCheck(runtime.id);
-          const action = decideAlert({ next: runtime.machine, signal: null, active, latest, at: this.now() });
+          const action = decideAlert({ next: runtime.machine, signal: null, active, latest, at: this.now(), alertOnDegraded: runtime.check.params.alertOnDegraded });
           if (action && action.kind !== 'seen') {
             this.options.alerts.apply(this.subjectOf(runtime), action, runtime.lastResult?.message ?? 'down when Kaavan last ran', this.now(), tx);
           }
@@ -312,6 +329,7 @@ export class MonitorEngine {
   }
 
   setPaused(paused: boolean): void {
+    if (paused !== this.paused) this.pausedAt = paused ? this.now() : null;
     this.paused = paused;
     if (this.scheduler) {
       if (paused) this.scheduler.pause();
@@ -421,6 +439,13 @@ export class MonitorEngine {
     return this.paused || !runtime.check.enabled ? 'paused' : runtime.machine.status;
   }
 
+  /** A paused check's status began when it (or monitoring as a whole) was paused. */
+  private sinceOf(runtime: CheckRuntime): number | null {
+    if (!runtime.check.enabled) return runtime.pausedAt ?? runtime.machine.since;
+    if (this.paused) return this.pausedAt ?? runtime.machine.since;
+    return runtime.machine.since;
+  }
+
   private levelOf(counts: Record<CheckStatus, number>, retrying: boolean): OverallLevel {
     if (this.paused) return 'idle';
     if (counts.down > 0) return 'error';
@@ -440,7 +465,7 @@ export class MonitorEngine {
       describe: check.describe,
       enabled: check.enabled,
       status: this.statusOf(runtime),
-      since: machine.since,
+      since: this.sinceOf(runtime),
       lastResult: runtime.lastResult,
       failStreak: machine.failStreak,
       retries: check.retries,
@@ -451,7 +476,7 @@ export class MonitorEngine {
   }
 
   private subjectOf(runtime: CheckRuntime) {
-    return { checkId: runtime.id, target: runtime.check.target, check: runtime.check.name, describe: runtime.check.describe };
+    return { checkId: runtime.id, target: runtime.check.target, check: runtime.check.name, describe: runtime.check.describe, severity: runtime.check.params.severity };
   }
 
   private rebuildScheduler(): void {
@@ -512,7 +537,7 @@ export class MonitorEngine {
         store.checkState.save(checkId, { machine: step.state, lastResult: result } satisfies PersistedCheckState);
         const active = store.alerts.active(alertKey(checkId));
         const latest = active ?? store.alerts.latestForCheck(checkId);
-        const action = decideAlert({ next: step.state, signal: step.signal, active, latest, at: result.at });
+        const action = decideAlert({ next: step.state, signal: step.signal, active, latest, at: result.at, alertOnDegraded: check.params.alertOnDegraded });
         if (action) this.options.alerts.apply(this.subjectOf(runtime), action, result.message, result.at, tx);
       });
     } catch (error) {

@@ -38,6 +38,8 @@ export class TargetRuntime {
 export class CheckRuntime {
   /** 24 h statistics, loaded from roll-ups when the runtime is created (constant work per result). */
   stats = new RollingStats();
+  /** When the check was last paused (disabled, or its target disabled); null while it runs. */
+  pausedAt: number | null = null;
   private disposed = false;
 
   constructor(

@@ -1,14 +1,33 @@
-// Latency sparkline as inline SVG (no canvas, no style attributes: CSP-friendly). Gaps where a
-// probe got no answer are drawn as marks on the baseline in the "down" colour.
+// Latency sparkline and the bar of recent probes, as inline SVG (no canvas, no style attributes:
+// CSP-friendly). Sparklines shown together take one shared `max` (dashboard-view's
+// sharedLatencyScale) so their heights compare; points above it are drawn at the top. The line is
+// coloured by the check's status; probes without an answer are marks in the "down" colour.
+import { memo } from 'react';
+import type { CheckStatus } from '../../../src-main/core/model';
 import { formatMs } from '../lib/format';
+import { STATUS_META } from './status';
 
 const W = 160;
 const H = 36;
 const PAD = 3;
 
-export function Sparkline({ values, width = W, height = H }: { values: Array<number | null>; width?: number; height?: number }) {
+export const Sparkline = memo(function Sparkline({
+  values,
+  width = W,
+  height = H,
+  max,
+  status = 'up',
+}: {
+  values: Array<number | null>;
+  width?: number;
+  height?: number;
+  /** Top of the scale in ms (shared between sparklines); default: this series' own maximum. */
+  max?: number;
+  status?: CheckStatus;
+}) {
   const numbers = values.filter((v): v is number => v !== null);
   const failures = values.length - numbers.length;
+  const tone = STATUS_META[status].tone;
   if (values.length === 0) {
     return (
       <svg className="sparkline sparkline-empty" width={width} height={height} viewBox={`0 0 ${width} ${height}`} role="img" aria-label="No latency data yet">
@@ -16,10 +35,10 @@ export function Sparkline({ values, width = W, height = H }: { values: Array<num
       </svg>
     );
   }
-  const max = Math.max(1, ...numbers) * 1.15;
+  const top = max ?? Math.max(1, ...numbers) * 1.15;
   const step = values.length > 1 ? (width - PAD * 2) / (values.length - 1) : 0;
   const x = (i: number) => (values.length > 1 ? PAD + i * step : width / 2);
-  const y = (v: number) => height - PAD - (v / max) * (height - PAD * 2);
+  const y = (v: number) => height - PAD - (Math.min(v, top) / top) * (height - PAD * 2);
 
   // Split the series into runs without gaps; each run becomes a line and a filled area.
   const runs: Array<Array<[number, number]>> = [];
@@ -38,7 +57,7 @@ export function Sparkline({ values, width = W, height = H }: { values: Array<num
       : `No answer in the last ${values.length} probes`;
 
   return (
-    <svg className="sparkline" width={width} height={height} viewBox={`0 0 ${width} ${height}`} role="img" aria-label={label}>
+    <svg className={`sparkline spark-tone-${tone}`} width={width} height={height} viewBox={`0 0 ${width} ${height}`} role="img" aria-label={label}>
       <title>{label}</title>
       <line x1={PAD} x2={width - PAD} y1={height - PAD} y2={height - PAD} className="spark-baseline" />
       {runs.map((r, i) => {
@@ -61,4 +80,46 @@ export function Sparkline({ values, width = W, height = H }: { values: Array<num
       )}
     </svg>
   );
-}
+});
+
+/**
+ * The bar of recent probes (compact list): one slim bar per probe, oldest first, its height the
+ * latency on the shared scale, red where nothing answered; the last bar takes the check's status
+ * colour (degraded and pending are only known for the latest probe).
+ */
+export const ProbeBar = memo(function ProbeBar({
+  values,
+  max,
+  status,
+  slots = 30,
+  width = 120,
+  height = 18,
+}: {
+  values: Array<number | null>;
+  max: number;
+  status: CheckStatus;
+  slots?: number;
+  width?: number;
+  height?: number;
+}) {
+  const recent = values.slice(-slots);
+  const gap = 1;
+  const barW = (width - gap * (slots - 1)) / slots;
+  const offset = slots - recent.length;
+  const failures = recent.filter((v) => v === null).length;
+  const label = recent.length === 0 ? 'No probes yet' : `Last ${recent.length} probes${failures ? `, ${failures} without answer` : ', all answered'}`;
+  return (
+    <svg className="probe-bar" width={width} height={height} viewBox={`0 0 ${width} ${height}`} role="img" aria-label={label}>
+      <title>{label}</title>
+      {Array.from({ length: offset }, (_, i) => (
+        <rect key={`e${i}`} x={i * (barW + gap)} y={height - 2} width={barW} height={2} className="probe-empty" />
+      ))}
+      {recent.map((v, i) => {
+        const last = i === recent.length - 1;
+        const h = v === null ? height : Math.max(3, (Math.min(v, max) / max) * height);
+        const cls = v === null ? 'probe-down' : last ? `probe-${STATUS_META[status].tone}` : 'probe-ok';
+        return <rect key={i} x={(offset + i) * (barW + gap)} y={height - h} width={barW} height={h} rx={1} className={cls} />;
+      })}
+    </svg>
+  );
+});

@@ -18,7 +18,8 @@ export type Route =
   | { name: 'notFound'; path: string };
 
 export function parseRoute(hash: string): Route {
-  const path = hash.replace(/^#/, '').replace(/\/+$/, '') || '/';
+  // A query ("#/targets?add=target") asks the screen for something; it is not part of the path.
+  const path = hash.replace(/^#/, '').split('?')[0]!.replace(/\/+$/, '') || '/';
   if (path === '/' || path === '') return { name: 'dashboard' };
   if (path === '/alerts') return { name: 'alerts' };
   const alert = /^\/alerts\/(\d+)$/.exec(path);

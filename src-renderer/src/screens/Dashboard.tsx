@@ -1,247 +1,250 @@
-// Dashboard: overall status, counts, open alerts, pause/resume, and one health card per target
-// with each check's state, last message, latency sparkline, 24 h uptime and p95. Live via events.
-import { useState } from 'react';
-import type { CheckStatus, CheckView, Overview, TargetView } from '../../../src-main/core/model';
+// Dashboard: what is broken first (outage banner with links, tiles that filter by status, targets
+// and checks with problems on top), then everything else, as target cards or a compact virtualised
+// list (remembered). Search ("/" focuses it) by name, URL or tag; tag filters; sorting; quick and
+// bulk actions (pause/resume, clone, delete, acknowledge). Live via events. The filtering and
+// ordering are pure (state/dashboard-view.ts).
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import type { CheckStatus, CheckView } from '../../../src-main/core/model';
 import { useApp } from '../state/store';
 import { useNow } from '../lib/hooks';
-import { formatMs, formatPercent, humanDuration, plural, relativeTime } from '../lib/format';
+import { plural, relativeTime } from '../lib/format';
 import { errorMessage } from '../client/client';
 import { Icon } from '../components/icons';
-import { LEVEL_META, STATUS_META, StatusBadge, StatusDot } from '../components/status';
-import { Sparkline } from '../components/Sparkline';
+import { ConfirmDialog } from '../components/Dialog';
+import {
+  DEFAULT_FILTERS,
+  allTags,
+  downChecks,
+  listRows,
+  readSort,
+  readViewMode,
+  sharedLatencyScale,
+  targetGroups,
+  toggle,
+  writeSort,
+  writeViewMode,
+  type DashboardFilters,
+  type ViewMode,
+} from '../state/dashboard-view';
+import { OutageBanner, SummaryTiles, Toolbar } from '../components/dashboard/Controls';
+import { CardsView } from '../components/dashboard/CardsView';
+import { ListView } from '../components/dashboard/ListView';
+import { BulkBar } from '../components/dashboard/BulkBar';
+import { useDashboardActions, useOpenAlerts } from '../components/dashboard/actions';
+import type { RowContext } from '../components/dashboard/CheckRows';
+import '../styles/dashboard.css';
 
-const COUNT_ORDER: CheckStatus[] = ['up', 'degraded', 'down', 'pending', 'paused'];
+/** Above this many checks the compact list is the default view (until the user picks one). */
+const LIST_BY_DEFAULT_ABOVE = 200;
+
+function storage(): Storage | null {
+  try {
+    return window.localStorage;
+  } catch {
+    return null;
+  }
+}
+
+function hasStoredView(): boolean {
+  try {
+    return window.localStorage.getItem('kaavan.dashboard.view') !== null;
+  } catch {
+    return false;
+  }
+}
 
 export function DashboardScreen() {
   const overview = useApp((s) => s.overview)!;
+  const info = useApp((s) => s.info);
   const now = useNow(5000);
+  const total = overview.targets.reduce((n, t) => n + t.checks.length, 0);
+  const [view, setView] = useState<ViewMode>(() => (hasStoredView() ? readViewMode(storage()) : total > LIST_BY_DEFAULT_ABOVE ? 'list' : 'cards'));
+  const [filters, setFilters] = useState<DashboardFilters>(() => ({ ...DEFAULT_FILTERS, sort: readSort(storage()) }));
+  const [selected, setSelected] = useState<ReadonlySet<number>>(new Set());
+  const [deleting, setDeleting] = useState<CheckView[] | null>(null);
+  const [deleteBusy, setDeleteBusy] = useState(false);
+  const [deleteError, setDeleteError] = useState<string | null>(null);
+  const searchRef = useRef<HTMLInputElement>(null);
+  const actions = useDashboardActions();
+  const alerts = useOpenAlerts();
+
+  // "/" focuses the search from anywhere on the dashboard: any check in two keystrokes.
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      if (e.key !== '/' || e.ctrlKey || e.metaKey || e.altKey) return;
+      const el = e.target as HTMLElement | null;
+      if (el && (el.isContentEditable || ['INPUT', 'TEXTAREA', 'SELECT'].includes(el.tagName))) return;
+      if (document.querySelector('[role="dialog"]')) return;
+      e.preventDefault();
+      searchRef.current?.focus();
+      searchRef.current?.select();
+    };
+    document.addEventListener('keydown', onKey);
+    return () => document.removeEventListener('keydown', onKey);
+  }, []);
+
+  const patchFilters = useCallback((patch: Partial<DashboardFilters>) => {
+    setFilters((f) => ({ ...f, ...patch }));
+    if (patch.sort) writeSort(storage(), patch.sort);
+  }, []);
+  const chooseView = (next: ViewMode) => {
+    setView(next);
+    writeViewMode(storage(), next);
+  };
+
+  const rows = useMemo(() => listRows(overview, filters), [overview, filters]);
+  const groups = useMemo(() => (view === 'cards' ? targetGroups(overview, filters) : []), [overview, filters, view]);
+  const tags = useMemo(() => allTags(overview), [overview]);
+  const down = useMemo(() => downChecks(overview), [overview]);
+  const byId = useMemo(() => new Map(overview.targets.flatMap((t) => t.checks.map((c) => [c.id, c] as const))), [overview]);
+  // One scale for every sparkline and probe bar on screen, from the checks' recent latency (p95).
+  const scale = useMemo(
+    () => sharedLatencyScale([rows.map((r) => r.check.stats24h.p95LatencyMs ?? r.check.lastResult?.latencyMs ?? null)]),
+    [rows],
+  );
+
+  // Forget selected checks that are gone (deleted, filtered by a config change elsewhere).
+  useEffect(() => {
+    setSelected((s) => {
+      const kept = [...s].filter((id) => byId.has(id));
+      return kept.length === s.size ? s : new Set(kept);
+    });
+  }, [byId]);
+
+  const onSelect = useCallback((id: number, on: boolean) => {
+    setSelected((s) => {
+      if (s.has(id) === on) return s;
+      const next = new Set(s);
+      if (on) next.add(id);
+      else next.delete(id);
+      return next;
+    });
+  }, []);
+  const kindTitle = useCallback((kind: string) => info?.checkKinds.find((k) => k.kind === kind)?.title ?? kind.toUpperCase(), [info]);
+  const onDelete = useCallback((checks: CheckView[]) => {
+    setDeleteError(null);
+    setDeleting(checks);
+  }, []);
+  const ctx = useMemo<RowContext>(() => ({ actions, alerts, scale, kindTitle, onSelect, onDelete }), [actions, alerts, scale, kindTitle, onSelect, onDelete]);
+
+  const selectedChecks = useMemo(() => [...selected].map((id) => byId.get(id)).filter((c): c is CheckView => !!c), [selected, byId]);
+  const allShownSelected = rows.length > 0 && rows.every((r) => selected.has(r.check.id));
+  const selectAllShown = (on: boolean) => setSelected(on ? new Set(rows.map((r) => r.check.id)) : new Set());
+
+  const confirmDelete = async () => {
+    if (!deleting) return;
+    setDeleteBusy(true);
+    setDeleteError(null);
+    const ok = await actions.remove(deleting);
+    setDeleteBusy(false);
+    if (ok) {
+      setSelected((s) => {
+        const next = new Set(s);
+        for (const c of deleting) next.delete(c.id);
+        return next;
+      });
+      setDeleting(null);
+    } else setDeleteError('The probes were not deleted; see the notification for why.');
+  };
+
+  const empty = overview.targets.length === 0;
   return (
-    <div className="screen">
+    <div className={`screen dash${selected.size > 0 ? ' dash-selecting' : ''}`} data-view={view}>
       <div className="page-header">
         <div>
           <h1>Dashboard</h1>
           <p className="page-subtitle">
-            {overview.targets.length === 0
+            {empty
               ? 'No targets are being watched yet.'
-              : `${plural(overview.targets.length, 'target')}, ${plural(overview.targets.reduce((n, t) => n + t.checks.length, 0), 'check')} \u00b7 updated ${relativeTime(overview.generatedAt, now)}`}
+              : `${plural(overview.targets.length, 'target')}, ${plural(total, 'probe')} \u00b7 updated ${relativeTime(overview.generatedAt, now)}`}
           </p>
         </div>
-        <PauseButton paused={overview.paused} />
+        {!empty && <PauseAllButton paused={overview.paused} />}
       </div>
-      <Summary overview={overview} />
-      {overview.targets.length === 0 ? (
-        <div className="empty-state card">
+      <SummaryTiles overview={overview} statuses={filters.statuses} onToggle={(s: CheckStatus) => patchFilters({ statuses: toggle(filters.statuses, s) })} />
+      {!overview.paused && <OutageBanner down={down} now={now} onShowAll={() => patchFilters({ statuses: ['down'], query: '', tags: [] })} />}
+      {empty ? (
+        <div className="empty-state card" data-testid="dashboard-empty">
           <span className="empty-icon">
             <Icon name="server" size={28} />
           </span>
           <h2>Watch your first server</h2>
-          <p>Add a target (a server or service) and give it HTTP or TCP checks. Its health card appears here and updates live.</p>
-          <a className="btn btn-primary" href="#/targets">
+          <p>Add a target (a server or service) and give it HTTP or TCP probes. Its health card appears here and updates live.</p>
+          <a className="btn btn-primary" href="#/targets?add=target" data-testid="add-first-target">
             <Icon name="plus" /> Add a target
           </a>
         </div>
       ) : (
-        <div className="card-grid">
-          {overview.targets.map((t) => (
-            <TargetCard key={t.name} target={t} now={now} />
-          ))}
-        </div>
+        <>
+          <Toolbar
+            ref={searchRef}
+            filters={filters}
+            tags={tags}
+            view={view}
+            shown={rows.length}
+            total={total}
+            onChange={patchFilters}
+            onView={chooseView}
+            onClear={() => setFilters((f) => ({ ...DEFAULT_FILTERS, sort: f.sort }))}
+          />
+          {view === 'list' ? (
+            <ListView rows={rows} selected={selected} ctx={ctx} sort={filters.sort} onSort={(sort) => patchFilters({ sort })} allSelected={allShownSelected} onSelectAll={selectAllShown} />
+          ) : (
+            <CardsView groups={groups} selected={selected} ctx={ctx} />
+          )}
+          <BulkBar checks={selectedChecks} alerts={alerts} actions={actions} onDelete={() => onDelete(selectedChecks)} onClear={() => setSelected(new Set())} />
+        </>
+      )}
+      {deleting && (
+        <ConfirmDialog
+          title={deleting.length === 1 ? `Delete ${deleting[0]!.target} / ${deleting[0]!.name}?` : `Delete ${plural(deleting.length, 'probe')}?`}
+          message={
+            <>
+              {deleting.length === 1 ? 'It is removed from the configuration' : 'They are removed from the configuration'}; history stays in the
+              database until it ages out, and open alerts are closed.
+              {deleting.length > 1 && (
+                <span className="dash-delete-names">
+                  {deleting
+                    .slice(0, 8)
+                    .map((c) => `${c.target} / ${c.name}`)
+                    .join(', ')}
+                  {deleting.length > 8 ? ` and ${deleting.length - 8} more` : ''}
+                </span>
+              )}
+            </>
+          }
+          confirmLabel={deleting.length === 1 ? 'Delete' : `Delete ${deleting.length}`}
+          onConfirm={confirmDelete}
+          onClose={() => setDeleting(null)}
+          busy={deleteBusy}
+          error={deleteError}
+        />
       )}
     </div>
   );
 }
 
-function PauseButton({ paused }: { paused: boolean }) {
+/** Pauses or resumes all monitoring (not saved in the configuration). */
+function PauseAllButton({ paused }: { paused: boolean }) {
   const client = useApp((s) => s.client)!;
   const setOverview = useApp((s) => s.setOverview);
   const toast = useApp((s) => s.toast);
   const [busy, setBusy] = useState(false);
-  const toggle = async () => {
+  const flip = async () => {
     setBusy(true);
     try {
       setOverview(await client.setPaused({ paused: !paused }));
-      toast({ tone: 'info', title: paused ? 'Monitoring resumed' : 'Monitoring paused', body: paused ? undefined : 'No checks run and no alerts open until you resume.' });
+      toast({ tone: 'info', title: paused ? 'Monitoring resumed' : 'Monitoring paused', body: paused ? undefined : 'No probes run and no alerts open until you resume.', key: 'monitoring' });
     } catch (error) {
-      toast({ tone: 'danger', title: paused ? 'Could not resume' : 'Could not pause', body: errorMessage(error) });
+      toast({ tone: 'danger', title: paused ? 'Could not resume monitoring' : 'Could not pause monitoring', body: errorMessage(error), key: 'monitoring' });
     } finally {
       setBusy(false);
     }
   };
   return (
-    <button type="button" className={`btn ${paused ? 'btn-primary' : ''}`} onClick={toggle} disabled={busy} data-testid="pause-toggle">
+    <button type="button" className={`btn ${paused ? 'btn-primary' : ''}`} onClick={flip} disabled={busy} data-testid="pause-toggle">
       <Icon name={paused ? 'play' : 'pause'} />
       {paused ? 'Resume monitoring' : 'Pause monitoring'}
     </button>
   );
-}
-
-function Summary({ overview }: { overview: Overview }) {
-  const levelKey = overview.paused ? 'idle' : overview.level;
-  const level = LEVEL_META[levelKey];
-  const total = COUNT_ORDER.reduce((n, s) => n + overview.counts[s], 0);
-  const label = overview.paused ? 'Monitoring paused' : levelKey === 'idle' ? 'Nothing to watch yet' : level.label;
-  return (
-    <section className={`summary tone-${level.tone}`} aria-label="Overall status" data-testid="overall-status" data-level={levelKey}>
-      <div className="summary-status">
-        <span className={`summary-icon tone-${level.tone}`}>
-          <Icon name={level.icon} size={22} />
-        </span>
-        <div>
-          <div className="summary-label">{label}</div>
-          <div className="summary-sub">
-            {total === 0
-              ? 'No checks configured'
-              : overview.paused
-                ? `${plural(total, 'check')} on hold until you resume`
-                : `${overview.counts.up} of ${plural(total, 'check')} up`}
-          </div>
-        </div>
-      </div>
-      <dl className="summary-counts">
-        {COUNT_ORDER.map((s) => (
-          <div key={s} className={`count count-${STATUS_META[s].tone}${overview.counts[s] === 0 ? ' count-zero' : ''}`} data-testid={`count-${s}`}>
-            <dt>
-              <Icon name={STATUS_META[s].icon} size={13} />
-              {STATUS_META[s].label}
-            </dt>
-            <dd>{overview.counts[s]}</dd>
-          </div>
-        ))}
-        <a className={`count count-link ${overview.openAlerts > 0 ? 'count-danger' : 'count-zero'}`} href="#/alerts" data-testid="open-alerts">
-          <dt>
-            <Icon name="bell" size={13} />
-            Open alerts
-          </dt>
-          <dd>{overview.openAlerts}</dd>
-        </a>
-      </dl>
-    </section>
-  );
-}
-
-function TargetCard({ target, now }: { target: TargetView; now: number }) {
-  const tone = STATUS_META[target.status].tone;
-  const headingId = `target-${target.name.replace(/[^A-Za-z0-9_-]/g, '_')}`;
-  return (
-    <article className={`card target-card edge-${tone}`} aria-labelledby={headingId} data-testid="target-card" data-target={target.name} data-status={target.status}>
-      <header className="target-header">
-        <div className="target-title">
-          <h2 id={headingId}>{target.name}</h2>
-          {target.tags.length > 0 && (
-            <ul className="tags" aria-label="Tags">
-              {target.tags.map((tag) => (
-                <li key={tag} className="tag">
-                  {tag}
-                </li>
-              ))}
-            </ul>
-          )}
-        </div>
-        <StatusBadge status={target.status} testId="target-status" />
-      </header>
-      {target.checks.length === 0 ? (
-        <p className="card-empty">
-          No checks yet. <a href="#/targets">Add one</a>.
-        </p>
-      ) : (
-        <ul className="check-list">
-          {target.checks.map((c) => (
-            <CheckRow key={c.name} check={c} now={now} />
-          ))}
-        </ul>
-      )}
-    </article>
-  );
-}
-
-function CheckRow({ check, now }: { check: CheckView; now: number }) {
-  const info = useApp((s) => s.info);
-  const client = useApp((s) => s.client)!;
-  const toast = useApp((s) => s.toast);
-  const refreshOverview = useApp((s) => s.refreshOverview);
-  const [running, setRunning] = useState(false);
-  const kindTitle = info?.checkKinds.find((k) => k.kind === check.kind)?.title ?? check.kind.toUpperCase();
-  const last = check.lastResult;
-  const failing = check.failStreak > 0 && check.status !== 'down';
-
-  const runNow = async () => {
-    setRunning(true);
-    try {
-      const result = await client.runCheckNow({ target: check.target, check: check.name });
-      toast({
-        tone: result.status === 'up' ? 'success' : result.status === 'degraded' ? 'warning' : 'danger',
-        title: `${check.name}: ${STATUS_META[result.status].label.toLowerCase()}`,
-        body: result.message,
-      });
-      void refreshOverview();
-    } catch (error) {
-      toast({ tone: 'danger', title: `Could not run ${check.name}`, body: errorMessage(error) });
-    } finally {
-      setRunning(false);
-    }
-  };
-
-  return (
-    <li className={`check-row${check.enabled ? '' : ' check-disabled'}`} data-testid="check-row" data-check={check.name} data-status={check.status}>
-      <StatusDot status={check.status} />
-      <div className="check-main">
-        <div className="check-title">
-          <span className="check-name">{check.name}</span>
-          <span className="kind-chip">{kindTitle}</span>
-          <span className={`check-state text-${STATUS_META[check.status].tone}`} data-testid="check-status">
-            {check.enabled ? STATUS_META[check.status].label : 'Disabled'}
-            {check.since !== null && check.enabled && <span className="muted"> &middot; {sinceText(check.since, now)}</span>}
-          </span>
-        </div>
-        <div className="check-describe" title={check.describe}>
-          {check.describe}
-        </div>
-        <div className="check-message" data-testid="check-message">
-          {last ? last.message : check.enabled ? 'Waiting for the first result\u2026' : 'This check is disabled.'}
-          {failing && (
-            <span className="text-warn">
-              {' '}
-              &middot; failure {check.failStreak} of {check.retries + 1} before down
-            </span>
-          )}
-        </div>
-      </div>
-      <div className="check-side">
-        <Sparkline values={check.recentLatency} />
-        <dl className="check-stats">
-          <div>
-            <dt>Uptime 24 h</dt>
-            <dd data-testid="uptime">{formatPercent(check.stats24h.uptime)}</dd>
-          </div>
-          <div>
-            <dt>p95</dt>
-            <dd>{formatMs(check.stats24h.p95LatencyMs)}</dd>
-          </div>
-          <div>
-            <dt>Last</dt>
-            <dd>{formatMs(last?.latencyMs)}</dd>
-          </div>
-        </dl>
-      </div>
-      <div className="check-actions">
-        <button
-          type="button"
-          className="btn btn-sm"
-          onClick={runNow}
-          disabled={running || !check.enabled}
-          aria-label={`Run ${check.name} now`}
-          data-testid="run-now"
-        >
-          <Icon name="refresh" size={14} className={running ? 'spin' : undefined} />
-          {running ? 'Running\u2026' : 'Run now'}
-        </button>
-      </div>
-    </li>
-  );
-}
-
-function sinceText(since: number, now: number): string {
-  const diff = now - since;
-  if (diff < 5000) return 'just now';
-  return `for ${humanDuration(diff)}`;
 }

@@ -1,5 +1,5 @@
 // Targets & checks: add, edit and remove targets and their checks (with confirmation).
-import { useState, type FormEvent } from 'react';
+import { useEffect, useState, type FormEvent } from 'react';
 import type { CheckConfig, TargetConfig } from '../../../src-main/core/config/schema';
 import type { CheckStatus } from '../../../src-main/core/model';
 import { useApp } from '../state/store';
@@ -35,6 +35,14 @@ export function TargetsScreen() {
   const [editing, setEditing] = useState<Editing>(null);
   const [busy, setBusy] = useState(false);
   const [removeError, setRemoveError] = useState<string | null>(null);
+  // "#/targets?add=target" (the dashboard's empty state) or "?add=check&target=web1" opens the form.
+  useEffect(() => {
+    const query = new URLSearchParams(window.location.hash.split('?')[1] ?? '');
+    const add = query.get('add');
+    if (add === 'target') setEditing({ kind: 'target' });
+    else if (add === 'check' && query.get('target')) setEditing({ kind: 'check', target: query.get('target')! });
+    if (add) window.history.replaceState(null, '', '#/targets');
+  }, []);
 
   const targets = config.data?.targets ?? [];
   const statusOf = (target: string, check: string): CheckStatus | null =>

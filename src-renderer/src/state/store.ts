@@ -16,6 +16,29 @@ export interface Toast {
   body?: string;
   /** Optional hash link ("#/alerts/4"). */
   href?: string;
+  /**
+   * What the toast is about ("check:12"): a newer toast with the same key replaces the older one,
+   * so one action (run now, then the alert it opened) leaves one toast, not two.
+   */
+  key?: string;
+}
+
+/** At most this many toasts at once; the oldest goes first. */
+export const MAX_TOASTS = 3;
+/** A toast body is a glance, never the whole note again. */
+export const TOAST_BODY_MAX = 120;
+
+/**
+ * The toast list after adding `toast`: same key or same text replaces, at most three. A long body
+ * (a note the user just typed) is not repeated; an error's is cut to a glance.
+ */
+export function pushToast(list: readonly Toast[], toast: Toast): Toast[] {
+  let body = toast.body?.trim() || undefined;
+  if (body && body === toast.title) body = undefined;
+  if (body && body.length > TOAST_BODY_MAX) body = toast.tone === 'danger' ? `${body.slice(0, TOAST_BODY_MAX - 1).trimEnd()}\u2026` : undefined;
+  const next: Toast = { ...toast, body };
+  const kept = list.filter((t) => !(toast.key !== undefined && t.key === toast.key) && !(t.title === next.title && t.body === next.body));
+  return [...kept, next].slice(-MAX_TOASTS);
 }
 
 interface AppState {
@@ -189,7 +212,7 @@ export const useApp = create<AppState & AppActions>()((set, get) => ({
 
   toast(toast) {
     const id = ++toastSeq;
-    set((s) => ({ toasts: [...s.toasts.slice(-4), { ...toast, id }] }));
+    set((s) => ({ toasts: pushToast(s.toasts, { ...toast, id }) }));
     setTimeout(() => get().dismissToast(id), toast.tone === 'danger' ? 12_000 : 6_000);
   },
 
@@ -232,9 +255,10 @@ function handleEvent(event: KaavanEvent): void {
       if (useApp.getState().info?.mode !== 'headless') return;
       const name = `${event.alert.target} / ${event.alert.check}`;
       const href = `#/alerts/${event.alert.id}`;
-      if (event.type === 'alert.opened') toast({ tone: 'danger', title: `${name} is down`, body: event.text, href });
-      else if (event.type === 'alert.reminder') toast({ tone: 'warning', title: `${name} is still down`, body: event.text, href });
-      else if (event.type === 'alert.resolved') toast({ tone: 'success', title: `${name} resolved`, body: event.text, href });
+      const key = event.alert.checkId !== null ? `check:${event.alert.checkId}` : `alert:${event.alert.id}`;
+      if (event.type === 'alert.opened') toast({ tone: event.alert.severity === 'warning' ? 'warning' : 'danger', title: event.alert.title || `${name} is down`, body: event.text, href, key });
+      else if (event.type === 'alert.reminder') toast({ tone: 'warning', title: `${name} is still down`, body: event.text, href, key });
+      else if (event.type === 'alert.resolved') toast({ tone: 'success', title: `${name} resolved`, body: event.text, href, key });
       return;
     }
     default:
