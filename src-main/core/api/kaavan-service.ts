@@ -14,6 +14,7 @@ import type { AlertManager } from '../alerts/alert-manager.js';
 import type { Store } from '../store/store.js';
 import type { SecretStore } from '../secrets/secrets.js';
 import { checkKinds } from '../checks/registry.js';
+import { exportConfig as exportConfigFile, importConfig as importConfigFile } from './config-transfer.js';
 
 export const KAAVAN_VERSION = '0.1.0';
 
@@ -305,6 +306,16 @@ export class KaavanServiceImpl implements KaavanService {
 
   async acknowledgeAlerts(): Promise<never> {
     throw new KaavanError('unavailable', 'acknowledgeAlerts is not built yet (dashboard)');
+  }
+
+  async exportConfig(input: { format: 'yaml' | 'json' }) {
+    return exportConfigFile(this.deps.config, input.format);
+  }
+
+  async importConfig(input: { text: string; fileName: string }) {
+    const imported = await importConfigFile(this.deps.config, input);
+    this.audit('config.replace', 'configuration', { targets: imported.config.targets?.length ?? 0, file: input.fileName, keptComments: imported.keptComments });
+    return imported;
   }
 
   // --- Hosts (issue 7). ---
