@@ -48,7 +48,9 @@ export async function exportConfig(config: ConfigManager, format: ConfigFormat):
     const text = await readFile(location, 'utf8').catch(() => null);
     if (text !== null) {
       const parsed = parseYamlText(text);
-      if (parsed.ok && same(parsed.value, current)) return { fileName: 'kaavan-config.yaml', text, asWritten: true };
+      // Compared as validated documents: validation puts keys in the schema's order.
+      const valid = parsed.ok ? validateConfig(parsed.value) : null;
+      if (valid?.ok && same(valid.value, current)) return { fileName: 'kaavan-config.yaml', text, asWritten: true };
     }
   }
   return { fileName: 'kaavan-config.yaml', text: stringify(current, { lineWidth: 0 }), asWritten: false };

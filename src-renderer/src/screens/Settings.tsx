@@ -550,7 +550,7 @@ function StatusPageCard({ settings, onSaved }: { settings: StatusPageSettings | 
       <h2 id="status-page-heading" className="card-title">
         Public status page
       </h2>
-      <p className="field-hint">
+      <p className="field-hint status-page-intro">
         A read-only page without the token, served by <code>kaavan serve</code> at <code>/status</code> (every target) and <code>/status/&lt;tag&gt;</code>. It shows
         names, status and 24 h uptime; never secrets, probe messages, or the user or query of a URL.
       </p>
