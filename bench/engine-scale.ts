@@ -4,7 +4,8 @@
 //   scheduler lag   actual start − planned start of every run after the first (jitter 0, so the
 //                   planned start is exactly the previous start + interval; queueing for one of the
 //                   16 probe slots counts as lag)
-//   CPU             user+system time of the engine process over the window, as % of one core
+//   CPU             user+system time of the engine process over whole intervals from the start of the
+//                   second round (one interval per round), as % of one core
 //   RSS             highest VmRSS of the engine process during the window
 // Peer from the same run: bare Node timers doing the same GETs with the same schedule rules
 // (first run spread over 2 s, next = start + interval, 16 in flight at most), storing nothing.
@@ -12,10 +13,11 @@
 // seen during the run, and most at once) and the most exec channels at once per host (the
 // `sleep` processes under each sshd, sampled from /proc every 25 ms).
 //
-//   npx tsx bench/engine-scale.ts [--sizes 200,1000,2000] [--rounds 1] [--interval 30s] [--ssh-checks 500] [--ssh-hosts 20] [--no-ssh] [--no-peer]
+//   npx tsx bench/engine-scale.ts [--sizes 200,1000,2000 | none] [--rounds 1] [--interval 30s] [--ssh-checks 500] [--ssh-hosts 20] [--no-ssh] [--no-peer]
 //
 // Writes bench/results/engine-scale.json and prints markdown tables. Rounds: runs per check after
-// the first (default 1: one full interval of every check, so a run stays within a few minutes).
+// the first (default 1: one full interval of every check, so a size takes about two intervals and
+// the whole run about 7 minutes).
 import { spawn, execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
 import http from 'node:http';
@@ -70,7 +72,10 @@ function rssMiB(): number {
   return kib / 1024;
 }
 
-/** Lag samples, CPU and RSS of this process while `expected` runs after the first come in. */
+/**
+ * Lag samples of every run after the first, and CPU over exactly ROUNDS whole intervals starting
+ * with the second round (start-up and the first, spread-out round are not counted), and RSS.
+ */
 function meter(checks: number) {
   const lags: number[] = [];
   const last = new Map<string | number, number>();
@@ -81,23 +86,32 @@ function meter(checks: number) {
   const expected = checks * ROUNDS;
   let done!: () => void;
   const finished = new Promise<void>((r) => (done = r));
+  let windowTimer: NodeJS.Timeout | null = null;
+  let windowOver = false;
+  const maybeDone = () => {
+    if (windowOver && lags.length >= expected) done();
+  };
   return {
     finished,
     /** A run of `id` started at `at` (epoch ms). */
     started(id: string | number, at: number) {
       const previous = last.get(id);
       last.set(id, at);
-      // The window opens with the first start: the engine's own start-up is not counted.
+      if (previous === undefined) return;
       if (cpu0 === null) {
         cpu0 = process.cpuUsage();
         t0 = performance.now();
+        windowTimer = setTimeout(() => {
+          windowOver = true;
+          maybeDone();
+        }, ROUNDS * INTERVAL_MS);
       }
-      if (previous === undefined) return;
       lags.push(at - (previous + INTERVAL_MS));
-      if (lags.length >= expected) done();
+      maybeDone();
     },
     figures(runner: string, statuses: Record<string, number>): RunFigures {
       clearInterval(rssTimer);
+      if (windowTimer) clearTimeout(windowTimer);
       const used = process.cpuUsage(cpu0 ?? undefined);
       const wallMs = performance.now() - t0;
       const sorted = [...lags].sort((a, b) => a - b);
@@ -117,7 +131,7 @@ function meter(checks: number) {
   };
 }
 
-const deadlineMs = () => FIRST_SPREAD_MS + (ROUNDS + 1) * INTERVAL_MS + 20_000;
+const deadlineMs = () => FIRST_SPREAD_MS + (2 * ROUNDS + 1) * INTERVAL_MS + 20_000;
 
 // ---------------------------------------------------------------- children
 
@@ -141,14 +155,19 @@ async function childEngine(): Promise<void> {
   const checks = Number(opt.checks);
   const m = meter(checks);
   const statuses: Record<string, number> = {};
+  const probeMs: number[] = [];
+  const downMessages = new Set<string>();
   runtime.service.subscribe((event) => {
     if (event.type !== 'check.result') return;
     statuses[event.result.status] = (statuses[event.result.status] ?? 0) + 1;
+    if (event.result.latencyMs !== null) probeMs.push(event.result.latencyMs);
+    if (event.result.status !== 'up' && downMessages.size < 5) downMessages.add(event.result.message);
     m.started(event.result.checkId ?? `${event.result.target}/${event.result.check}`, event.result.at);
   });
   await runtime.start();
   await Promise.race([m.finished, new Promise((r) => setTimeout(r, deadlineMs()))]);
-  const figures = m.figures('kaavan engine', statuses);
+  const sortedMs = probeMs.sort((a, b) => a - b);
+  const figures = { ...m.figures('kaavan engine', statuses), probes: probeMs.length, probeP50Ms: percentile(sortedMs, 50), probeP99Ms: percentile(sortedMs, 99), notUp: [...downMessages] };
   await runtime.stop();
   process.stdout.write(`${JSON.stringify(figures)}\n`);
 }
@@ -338,7 +357,7 @@ async function sshPart(): Promise<Record<string, unknown>> {
 }
 
 async function parent(): Promise<void> {
-  const sizes = opt.sizes!.split(',').map(Number);
+  const sizes = opt.sizes === 'none' ? [] : opt.sizes!.split(',').map(Number);
   const machineState = {
     date: new Date().toISOString(),
     cpus: `${cpus().length} × ${cpus()[0]?.model ?? '?'}`,
