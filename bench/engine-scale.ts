@@ -405,7 +405,9 @@ async function parent(): Promise<void> {
   process.stdout.write(`${lines.join('\n')}\n\nSSH: ${JSON.stringify(ssh, null, 2)}\n`);
   const resultsDir = join(REPO, 'bench', 'results');
   mkdirSync(resultsDir, { recursive: true });
-  writeFileSync(join(resultsDir, 'engine-scale.json'), `${JSON.stringify({ machine: { ...machineState, loadavgAtEnd }, runs, ssh }, null, 2)}\n`);
+  // KAAVAN_BENCH_TAG=x writes engine-scale.x.json (as the other benches do), keeping earlier runs.
+  const tag = process.env.KAAVAN_BENCH_TAG;
+  writeFileSync(join(resultsDir, tag ? `engine-scale.${tag}.json` : 'engine-scale.json'), `${JSON.stringify({ machine: { ...machineState, loadavgAtEnd }, runs, ssh }, null, 2)}\n`);
 }
 
 if (opt.child === 'engine') await childEngine();
