@@ -11,6 +11,7 @@ import { createKaavan, type KaavanRuntime } from '../../src-main/core/kaavan.js'
 import { FileConfigStore } from '../../src-main/core/config/file-config-store.js';
 import { startHeadlessServer, type HeadlessServer } from '../../src-main/headless/server.js';
 import { publicWhere } from '../../src-main/headless/status-page.js';
+import { validateConfig } from '../../src-main/core/config/validate.js';
 
 let dir: string;
 let target: Server;
@@ -139,6 +140,15 @@ describe('status page', () => {
     // A reverse proxy passing its own Host gets the page; the API still refuses that Host.
     expect((await get('/status', 'status.example.com')).status).toBe(200);
     expect((await get('/api/rpc/info', 'status.example.com')).status).toBe(421);
+  });
+
+  it('names a wrong setting by its field path, in words', () => {
+    const result = validateConfig({ version: 1, settings: { statusPage: { enabled: 'yes', title: '', tags: 'prod', extra: 1 } } });
+    expect(result.ok).toBe(false);
+    const byPath = Object.fromEntries(result.issues.map((i) => [i.path, i.message]));
+    expect(byPath['settings.statusPage.enabled']).toBe('must be true or false (got the text "yes")');
+    expect(byPath['settings.statusPage.title']).toBe('must not be empty');
+    expect(Object.keys(byPath)).toEqual(expect.arrayContaining(['settings.statusPage.tags', 'settings.statusPage.extra']));
   });
 
   it('turns off again when disabled', async () => {
