@@ -22,6 +22,7 @@ import type { FieldIssue } from '../core/api/errors.js';
 import type { KaavanConfig } from '../core/config/schema.js';
 import type { ProbeStatus } from '../core/model.js';
 import { startHeadlessServer } from './server.js';
+import { loadServeToken, TokenError, type ServeToken } from './token.js';
 import { defaultConfigFile, defaultDataDir } from './paths.js';
 
 export const EXIT = { ok: 0, degraded: 1, down: 2, invalidConfig: 3, failure: 1, internal: 4, usage: 64 } as const;
@@ -34,7 +35,9 @@ Commands:
   config validate            check the configuration; exit 3 listing each error by field path
   check --once               run every enabled check once; exit 0 all up, 1 some degraded, 2 some down
   serve [--port N]           run the engines and the dashboard on 127.0.0.1 (prints the URL with its token);
-                             hand edits of the config file apply live, SIGHUP reloads it
+                             hand edits of the config file apply live, SIGHUP reloads it.
+                             The token is kept in <data>/serve-token across restarts;
+                             --new-token replaces it, $KAAVAN_TOKEN overrides it
   secret set NAME            store a secret in the OS keychain (value read from stdin)
   secret delete NAME         remove a secret from the keychain
   secret list                list secret names and where each comes from (never values)
@@ -79,6 +82,7 @@ const OPTIONS = {
   to: { type: 'string' },
   include: { type: 'string', multiple: true },
   'dry-run': { type: 'boolean' },
+  'new-token': { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
   version: { type: 'boolean', short: 'v' },
 } as const;
@@ -164,7 +168,7 @@ export async function main(argv: string[], partialIo: Partial<CliIo> = {}): Prom
       case 'serve': {
         const port = values.port === undefined ? 0 : Number(values.port);
         if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`--port must be 0..65535, got "${values.port}"`);
-        return await serve(ctx, port);
+        return await serve(ctx, port, { newToken: values['new-token'] ?? false });
       }
       case 'secret':
         return await secretCommand(ctx, sub, rest);
@@ -317,7 +321,7 @@ function formatTable(rows: OnceRow[]): string {
   return `${[line(header), ...body.map(line)].join('\n')}\n`;
 }
 
-async function serve(ctx: Ctx, port: number): Promise<number> {
+async function serve(ctx: Ctx, port: number, flags: { newToken: boolean }): Promise<number> {
   // The log file in the data folder; warnings, errors and what a person at the terminal wants to
   // know (a reload applied) are echoed to stderr as well.
   const logger = createFileLogger({ dir: join(ctx.dataDir, 'logs'), echoLevel: 'info' });
@@ -340,24 +344,31 @@ async function serve(ctx: Ctx, port: number): Promise<number> {
   }
   const staticDir = ctx.io.staticDir && existsSync(resolve(ctx.io.staticDir, 'index.html')) ? ctx.io.staticDir : null;
   let server;
+  let token: ServeToken;
   try {
-    server = await startHeadlessServer({ service: runtime.service, port, staticDir, token: ctx.io.env.KAAVAN_TOKEN || undefined });
+    // Read after createKaavan has locked the data folder: a second serve never rotates the first one's token.
+    token = await loadServeToken(ctx.dataDir, { env: ctx.io.env, rotate: flags.newToken });
+    server = await startHeadlessServer({ service: runtime.service, port, staticDir, token: token.token });
   } catch (error) {
     await runtime.stop();
     uninstallGuards();
     logger.close();
+    if (error instanceof TokenError) throw new UsageError(error.message);
     throw listenError(error, port);
   }
   await runtime.start();
   const overview = await runtime.service.overview();
   const checks = overview.targets.reduce((n, t) => n + t.checks.length, 0);
   if (ctx.json) {
-    ctx.io.stdout(`${JSON.stringify({ url: server.dashboardUrl, apiUrl: server.url, port: server.port, token: server.token, config: ctx.configFile, dataDir: ctx.dataDir })}\n`);
+    ctx.io.stdout(
+      `${JSON.stringify({ url: server.dashboardUrl, apiUrl: server.url, port: server.port, token: server.token, tokenSource: token.source, tokenFile: token.file, config: ctx.configFile, dataDir: ctx.dataDir })}\n`,
+    );
   } else {
     ctx.io.stdout(
       `Kaavan ${KAAVAN_VERSION} is watching ${checks} check${checks === 1 ? '' : 's'} on ${overview.targets.length} target${overview.targets.length === 1 ? '' : 's'}.\n` +
         `Config: ${ctx.configFile}\nData:   ${ctx.dataDir}\n` +
         `Dashboard: ${server.dashboardUrl}\n` +
+        `${describeTokenSource(token)}\n` +
         (staticDir ? '' : '(the dashboard is not built: run "npm run build"; the API is up)\n') +
         'Press Ctrl+C to stop.\n',
     );
@@ -370,6 +381,20 @@ async function serve(ctx: Ctx, port: number): Promise<number> {
   uninstallGuards();
   logger.close();
   return EXIT.ok;
+}
+
+/** One line on where the token came from, so a person knows whether old links still work. */
+function describeTokenSource(token: ServeToken): string {
+  switch (token.source) {
+    case 'environment':
+      return 'Token: from KAAVAN_TOKEN (the token file is not used).';
+    case 'file':
+      return `Token: the same as last time (kept in ${token.file}); open tabs and bookmarks keep working. Replace it with --new-token.`;
+    case 'created':
+      return `Token: new, kept in ${token.file} for the next start.`;
+    case 'rotated':
+      return `Token: replaced (--new-token); links and tabs with the old token no longer work.`;
+  }
 }
 
 /** Listening failed: the usual causes in words (the port is taken, or privileged). */

@@ -17,6 +17,9 @@ import { WebSocketServer, type WebSocket } from 'ws';
 import type { KaavanEvent, KaavanService } from '../core/api/service.js';
 import { dispatch, toErrorBody } from '../core/api/methods.js';
 import { HTTP_EVENTS_PATH, HTTP_RPC_PREFIX, HTTP_STATUS_BY_CODE } from '../core/api/transport.js';
+import { KAAVAN_VERSION } from '../core/api/kaavan-service.js';
+import { createMetrics, METRICS_PATH } from './metrics.js';
+import { buildStatusPage, renderStatusPage, STATUS_PAGE_CSP, statusPathTag } from './status-page.js';
 
 const MAX_BODY_BYTES = 1024 * 1024;
 
@@ -287,6 +290,10 @@ export async function startHeadlessServer(options: HeadlessServerOptions): Promi
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     res.setHeader('X-Content-Type-Options', 'nosniff');
     res.setHeader('Referrer-Policy', 'no-referrer');
+    // The status page is public and read-only: any Host (a reverse proxy's name) may ask for it.
+    const statusTarget = splitRequestTarget(req.url ?? '');
+    const statusTag = statusTarget ? statusPathTag(statusTarget.path) : undefined;
+    if (statusTag !== undefined && (req.method === 'GET' || req.method === 'HEAD')) return serveStatusPage(statusTag, req, res);
     if (!hostAllowed(req)) return sendJson(res, 421, { error: { code: 'invalid_input', message: 'unexpected Host header' } });
     // The raw target, not a URL parser's normalised one: "%2e%2e" must reach the traversal guard as "..".
     const target = splitRequestTarget(req.url ?? '');
@@ -325,10 +332,52 @@ export async function startHeadlessServer(options: HeadlessServerOptions): Promi
       }
     }
 
+    if (path === METRICS_PATH) return serveMetrics(req, res);
+
     if (req.method !== 'GET' && req.method !== 'HEAD') {
       return sendJson(res, 405, { error: { code: 'invalid_input', message: 'method not allowed' } });
     }
     return serveStatic(path, res);
+  }
+
+  // ---- /metrics: Prometheus text format, behind the same bearer token as the API ----
+  const metrics = createMetrics(options.service, KAAVAN_VERSION);
+
+  async function serveMetrics(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    res.setHeader('Cache-Control', 'no-store');
+    if (req.method !== 'GET' && req.method !== 'HEAD') {
+      res.setHeader('Allow', 'GET');
+      return sendText(res, 405, 'use GET');
+    }
+    const auth = req.headers.authorization;
+    const bearer = auth?.startsWith('Bearer ') ? auth.slice(7).trim() : null;
+    if (!tokenMatches(bearer)) {
+      res.setHeader('WWW-Authenticate', 'Bearer');
+      return sendText(res, 401, 'missing or wrong token: send "Authorization: Bearer <token>" (Prometheus: authorization.credentials_file: <data>/serve-token)');
+    }
+    const text = await metrics.render();
+    res.writeHead(200, { 'Content-Type': metrics.contentType, 'Content-Length': Buffer.byteLength(text) });
+    res.end(req.method === 'HEAD' ? undefined : text);
+  }
+
+  // ---- /status and /status/<tag>: the public status page, only when settings.statusPage.enabled ----
+  async function serveStatusPage(tag: string | null, req: IncomingMessage, res: ServerResponse): Promise<void> {
+    res.setHeader('Cache-Control', 'no-cache');
+    const config = await options.service.getConfig();
+    const settings = config.settings?.statusPage;
+    const model = settings?.enabled ? buildStatusPage(await options.service.overview(), settings, tag) : null;
+    if (!model) {
+      // The same answer whether the page is off or the tag unknown: nothing about the setup leaks.
+      return sendText(res, 404, 'not found');
+    }
+    const html = renderStatusPage(model);
+    res.writeHead(200, {
+      'Content-Type': 'text/html; charset=utf-8',
+      'Content-Length': Buffer.byteLength(html),
+      'Content-Security-Policy': STATUS_PAGE_CSP,
+      'X-Frame-Options': 'DENY',
+    });
+    res.end(req.method === 'HEAD' ? undefined : html);
   }
 
   async function serveStatic(rawPath: string, res: ServerResponse): Promise<void> {
@@ -477,9 +526,13 @@ export async function startHeadlessServer(options: HeadlessServerOptions): Promi
   });
 
   await new Promise<void>((resolvePromise, reject) => {
-    server.once('error', reject);
+    const onListenError = (error: Error) => {
+      metrics.close();
+      reject(error);
+    };
+    server.once('error', onListenError);
     server.listen(options.port ?? 0, '127.0.0.1', () => {
-      server.off('error', reject);
+      server.off('error', onListenError);
       server.on('error', onServerError);
       resolvePromise();
     });
@@ -507,6 +560,7 @@ export async function startHeadlessServer(options: HeadlessServerOptions): Promi
       closedIdleConnections,
     }),
     async close() {
+      metrics.close();
       if (stalePoll) clearInterval(stalePoll);
       stalePoll = null;
       for (const client of clients) client.ws.terminate();

@@ -7,6 +7,7 @@ import { LEVEL_META } from './components/status';
 import { ConnectionBanner } from './components/ConnectionBanner';
 import { HealthBanner } from './components/HealthBanner';
 import { Toasts } from './components/Toasts';
+import { BrowserNotifications } from './components/BrowserNotifications';
 import { ThemeToggle } from './components/ThemeToggle';
 import { DashboardScreen } from './screens/Dashboard';
 import { AlertsScreen } from './screens/Alerts';
@@ -124,6 +125,7 @@ export function App() {
         </main>
       </div>
       <Toasts />
+      <BrowserNotifications />
     </div>
   );
 }

@@ -16,6 +16,7 @@ import type { SecretStore } from '../secrets/secrets.js';
 import { checkKinds } from '../checks/registry.js';
 import { checkPageFacts, checkSeriesFromStore } from './check-pages.js';
 import { DashboardActions } from './dashboard-actions.js';
+import { exportConfig as exportConfigFile, importConfig as importConfigFile } from './config-transfer.js';
 
 export const KAAVAN_VERSION = '0.1.0';
 
@@ -326,6 +327,16 @@ export class KaavanServiceImpl implements KaavanService {
   }
 
   private dashboardActionsInstance: DashboardActions | null = null;
+
+  async exportConfig(input: { format: 'yaml' | 'json' }) {
+    return exportConfigFile(this.deps.config, input.format);
+  }
+
+  async importConfig(input: { text: string; fileName: string }) {
+    const imported = await importConfigFile(this.deps.config, input);
+    this.audit('config.replace', 'configuration', { targets: imported.config.targets?.length ?? 0, file: input.fileName, keptComments: imported.keptComments });
+    return imported;
+  }
 
   // --- Hosts (issue 7). ---
 

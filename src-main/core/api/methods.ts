@@ -71,6 +71,11 @@ export const methodInputs = {
   cloneCheck: z.strictObject({ id }),
   removeChecks: z.strictObject({ ids: z.array(id).min(1).max(10_000) }),
   acknowledgeAlerts: z.strictObject({ ids: z.array(id).min(1).max(10_000), note }),
+  exportConfig: z.strictObject({ format: z.enum(['yaml', 'json'], { error: 'use "yaml" or "json"' }) }),
+  importConfig: z.strictObject({
+    text: z.string().max(1024 * 1024, 'the file is over 1 MB'),
+    fileName: z.string().trim().min(1, 'must not be empty').max(255, 'must be at most 255 characters'),
+  }),
 
   // --- Hosts (issue 7). ---
 

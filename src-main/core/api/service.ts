@@ -115,6 +115,10 @@ export interface KaavanService {
   removeChecks(input: { ids: number[] }): Promise<KaavanConfig>;
   /** Acknowledges many alerts at once (bulk action on the dashboard). */
   acknowledgeAlerts(input: { ids: number[]; note?: string }): Promise<Alert[]>;
+  /** The whole configuration as a file; YAML is the config file as written (comments too) when it is a YAML file in step. */
+  exportConfig(input: { format: 'yaml' | 'json' }): Promise<{ fileName: string; text: string; asWritten: boolean }>;
+  /** Replaces the whole configuration from a file's text; a YAML file imported into a YAML config keeps its comments. */
+  importConfig(input: { text: string; fileName: string }): Promise<{ config: KaavanConfig; keptComments: boolean }>;
 
   // --- Hosts (issue 7): health score, host keys, baselines, maintenance, reports. ---
 

@@ -110,6 +110,15 @@ export const settingsSchema = z.strictObject({
   paused: z.boolean().optional(),
 
   // --- Settings of the dashboard issue (status page, ...). ---
+  /** The public, read-only status page of `kaavan serve` (docs/config.md "Status page"); off by default. */
+  statusPage: z
+    .strictObject({
+      enabled: z.boolean().optional(),
+      title: z.string().trim().min(1, 'must not be empty').max(80, 'must be at most 80 characters').optional(),
+      /** Only these tags get a page, and /status shows only targets carrying one of them. */
+      tags: z.array(z.string().trim().min(1, 'must not be empty').max(64, 'must be at most 64 characters')).max(50, 'at most 50 tags').optional(),
+    })
+    .optional(),
 
   // --- Settings of the hosts issue (health weights, anomaly thresholds, ...). ---
 

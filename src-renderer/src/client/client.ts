@@ -17,8 +17,8 @@ export type MethodResult<M extends MethodName> = Awaited<ReturnType<ServiceMetho
 export type ConnectionState =
   | { status: 'open' }
   | { status: 'connecting' }
-  | { status: 'reconnecting'; attempt: number; retryAt: number }
-  | { status: 'unauthorized'; message: string };
+  | { status: 'reconnecting'; attempt: number; retryAt: number; server?: string }
+  | { status: 'unauthorized'; message: string; reason?: 'token-changed' | 'refused' };
 
 export type ClientErrorCode = KaavanErrorCode | 'unauthorized' | 'network';
 
@@ -113,6 +113,8 @@ export function createClient(t: Transport): KaavanClient {
     cloneCheck: (i) => call('cloneCheck', i),
     removeChecks: (i) => call('removeChecks', i),
     acknowledgeAlerts: (i) => call('acknowledgeAlerts', i),
+    exportConfig: (i) => call('exportConfig', i),
+    importConfig: (i) => call('importConfig', i),
 
     // --- Hosts (issue 7). ---
 

@@ -35,6 +35,10 @@ export function createHttpClient(options: HttpClientOptions): KaavanClient {
   let socket: WebSocket | null = null;
   let attempt = 0;
   let retryTimer: ReturnType<typeof setTimeout> | null = null;
+  // Once the server has taken this token, a later refusal means it now has another one: it was
+  // restarted with --new-token (or a different KAAVAN_TOKEN), not that the link was mistyped.
+  let accepted = false;
+  const server = new URL(origin).host;
 
   function setState(next: ConnectionState): void {
     state = next;
@@ -46,10 +50,19 @@ export function createHttpClient(options: HttpClientOptions): KaavanClient {
     if (retryTimer) clearTimeout(retryTimer);
     retryTimer = null;
     socket?.close();
-    setState({
-      status: 'unauthorized',
-      message: 'The server refused this dashboard\u2019s token. Open the link printed by \u201ckaavan serve\u201d again.',
-    });
+    setState(
+      accepted
+        ? {
+            status: 'unauthorized',
+            reason: 'token-changed',
+            message: `The server at ${server} restarted with a new token, so this tab\u2019s link no longer works. Open the new link that \u201ckaavan serve\u201d printed.`,
+          }
+        : {
+            status: 'unauthorized',
+            reason: 'refused',
+            message: 'The server refused this dashboard\u2019s token. Open the link printed by \u201ckaavan serve\u201d again.',
+          },
+    );
   }
 
   async function call(method: MethodName, input?: unknown): Promise<unknown> {
@@ -62,12 +75,13 @@ export function createHttpClient(options: HttpClientOptions): KaavanClient {
         cache: 'no-store',
       });
     } catch {
-      throw new ClientError('network', 'Cannot reach the Kaavan server. Is \u201ckaavan serve\u201d still running?');
+      throw new ClientError('network', `Cannot reach the Kaavan server at ${server}. Is \u201ckaavan serve\u201d still running?`);
     }
     if (response.status === 401) {
       markUnauthorized();
       throw new ClientError('unauthorized', 'missing or wrong token');
     }
+    accepted = true;
     let payload: unknown;
     try {
       payload = await response.json();
@@ -91,6 +105,7 @@ export function createHttpClient(options: HttpClientOptions): KaavanClient {
     socket = ws;
     ws.onopen = () => {
       opened = true;
+      accepted = true;
       attempt = 0;
       setState({ status: 'open' });
     };
@@ -121,7 +136,7 @@ export function createHttpClient(options: HttpClientOptions): KaavanClient {
     const base = Math.min(maxDelay, minDelay * 2 ** attempt);
     const delay = Math.round(base * (0.75 + Math.random() * 0.5));
     attempt += 1;
-    setState({ status: 'reconnecting', attempt, retryAt: Date.now() + delay });
+    setState({ status: 'reconnecting', attempt, retryAt: Date.now() + delay, server });
     retryTimer = setTimeout(connect, delay);
   }
 

@@ -1,5 +1,7 @@
-// Settings: monitoring (pause, reminder cadence, concurrency), notifications, launch at login
-// (desktop app only), appearance, and secrets (names and sources only; values never come back).
+// Settings: monitoring (pause, reminder cadence, concurrency), notifications (desktop ones and launch
+// at login in the desktop app only; browser notifications in the headless dashboard), appearance,
+// the public status page, the configuration file (export YAML or JSON, import), and secrets (names
+// and sources only; values never come back).
 import { useRef, useState, type ChangeEvent, type FormEvent } from 'react';
 import type { Settings } from '../../../src-main/core/config/schema';
 import type { SecretInfo } from '../../../src-main/core/api/service';
@@ -11,6 +13,8 @@ import { Checkbox, Field } from '../components/Field';
 import { ConfirmDialog, Dialog, FormFooter } from '../components/Dialog';
 import { Icon } from '../components/icons';
 import { ThemeToggle } from '../components/ThemeToggle';
+import { BrowserNotificationsSetting } from '../components/BrowserNotifications';
+import '../styles/headless.css';
 
 export function SettingsScreen() {
   const client = useApp((s) => s.client)!;
@@ -31,6 +35,7 @@ export function SettingsScreen() {
         ) : (
           <section className="card">{config.error ? <p className="form-error">{config.error}</p> : <p className="muted">Loading&hellip;</p>}</section>
         )}
+        {config.data && <StatusPageCard key={JSON.stringify(config.data.settings?.statusPage ?? {})} settings={config.data.settings?.statusPage} onSaved={config.reload} />}
         <SecretsCard />
         <ConfigFileCard />
         <AboutCard />
@@ -153,13 +158,15 @@ function SettingsForm({ settings, onSaved }: { settings: Settings; onSaved: () =
           </Field>
         </div>
         <div className="stack-sm">
-          <Checkbox
-            label="Desktop notifications"
-            hint={info.mode === 'electron' ? 'Native notifications when a check goes down, stays down, or recovers.' : 'Used by the desktop app; this dashboard shows alerts as they happen.'}
-            checked={notifications}
-            onChange={setNotifications}
-          />
-          {info.mode === 'electron' && <Checkbox label="Launch at login" hint="Start Kaavan in the tray when you log in." checked={launchAtLogin} onChange={setLaunchAtLogin} />}
+          {/* Desktop-only settings are not shown in the headless dashboard; the browser has its own notifications. */}
+          {info.mode === 'electron' ? (
+            <>
+              <Checkbox label="Desktop notifications" hint="Native notifications when a check goes down, stays down, or recovers." checked={notifications} onChange={setNotifications} />
+              <Checkbox label="Launch at login" hint="Start Kaavan in the tray when you log in." checked={launchAtLogin} onChange={setLaunchAtLogin} />
+            </>
+          ) : (
+            <BrowserNotificationsSetting />
+          )}
           <Checkbox label="Start with monitoring paused" hint="Applies the next time Kaavan starts." checked={startPaused} onChange={setStartPaused} />
         </div>
         <div className="form-actions">
@@ -362,24 +369,27 @@ function AboutCard() {
   );
 }
 
-/** Export the configuration document as JSON; import one (JSON or YAML) after validating it. */
+/**
+ * Export the configuration as YAML (the config file as written, comments included, when it is one)
+ * or JSON; import one (YAML or JSON) after validating it. A YAML import keeps its comments.
+ */
 function ConfigFileCard() {
   const client = useApp((s) => s.client)!;
   const toast = useApp((s) => s.toast);
   const fileRef = useRef<HTMLInputElement>(null);
-  const [pending, setPending] = useState<{ file: string; config: unknown; targets: number } | null>(null);
+  const [pending, setPending] = useState<{ file: string; text: string; targets: number } | null>(null);
   const [issues, setIssues] = useState<FieldIssue[]>([]);
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
 
-  const exportConfig = async () => {
+  const exportConfig = async (format: 'yaml' | 'json') => {
     try {
-      const config = await client.getConfig();
-      const blob = new Blob([`${JSON.stringify(config, null, 2)}\n`], { type: 'application/json' });
+      const file = await client.exportConfig({ format });
+      const blob = new Blob([file.text], { type: format === 'json' ? 'application/json' : 'application/yaml' });
       const href = URL.createObjectURL(blob);
       const a = document.createElement('a');
       a.href = href;
-      a.download = 'kaavan-config.json';
+      a.download = file.fileName;
       document.body.append(a);
       a.click();
       a.remove();
@@ -395,13 +405,15 @@ function ConfigFileCard() {
     if (!file) return;
     setIssues([]);
     setError(null);
+    const isJson = file.name.toLowerCase().endsWith('.json');
+    let text: string;
     let config: unknown;
     try {
-      const text = await file.text();
+      text = await file.text();
       // The YAML parser is loaded only when someone imports a YAML file.
-      config = file.name.toLowerCase().endsWith('.json') ? JSON.parse(text) : (await import('yaml')).parse(text);
+      config = isJson ? JSON.parse(text) : (await import('yaml')).parse(text);
     } catch (err) {
-      setError(`${file.name} is not valid ${file.name.toLowerCase().endsWith('.json') ? 'JSON' : 'YAML'}: ${err instanceof Error ? err.message.split('\n')[0] : String(err)}`);
+      setError(`${file.name} is not valid ${isJson ? 'JSON' : 'YAML'}: ${err instanceof Error ? err.message.split('\n')[0] : String(err)}`);
       return;
     }
     try {
@@ -412,7 +424,7 @@ function ConfigFileCard() {
         return;
       }
       const targets = Array.isArray((config as { targets?: unknown }).targets) ? (config as { targets: unknown[] }).targets.length : 0;
-      setPending({ file: file.name, config, targets });
+      setPending({ file: file.name, text, targets });
     } catch (err) {
       setError(errorMessage(err));
     }
@@ -422,8 +434,8 @@ function ConfigFileCard() {
     if (!pending) return;
     setBusy(true);
     try {
-      await client.replaceConfig({ config: pending.config });
-      toast({ tone: 'success', title: `Imported ${pending.file}` });
+      const result = await client.importConfig({ text: pending.text, fileName: pending.file });
+      toast({ tone: 'success', title: `Imported ${pending.file}`, body: result.keptComments ? 'Its comments are kept in the configuration file.' : undefined });
       setPending(null);
       useApp.setState((s) => ({ configRevision: s.configRevision + 1 }));
     } catch (err) {
@@ -442,7 +454,10 @@ function ConfigFileCard() {
       <h2 id="config-file-heading" className="card-title">
         Configuration file
       </h2>
-      <p className="field-hint">Export the whole configuration (targets, checks, settings) as JSON, or import one in JSON or YAML. An import replaces everything.</p>
+      <p className="field-hint">
+        Export the whole configuration (targets, checks, settings; secret values are never in it) as YAML with its comments, or as JSON. Import one in YAML or
+        JSON: it replaces everything, and a YAML file keeps its comments.
+      </p>
       {error && (
         <div className="form-error" role="alert" data-testid="import-error">
           <Icon name="alert" />
@@ -460,21 +475,24 @@ function ConfigFileCard() {
           </div>
         </div>
       )}
-      <div className="row-actions form-actions-start">
-        <button type="button" className="btn" onClick={() => void exportConfig()}>
+      <div className="config-file-actions form-actions-start">
+        <button type="button" className="btn" onClick={() => void exportConfig('yaml')}>
+          Export YAML
+        </button>
+        <button type="button" className="btn" onClick={() => void exportConfig('json')}>
           Export JSON
         </button>
         <button type="button" className="btn" onClick={() => fileRef.current?.click()}>
           Import&hellip;
         </button>
-        <input ref={fileRef} type="file" accept=".json,.yaml,.yml,application/json,text/yaml" className="sr-only" tabIndex={-1} aria-hidden="true" onChange={(e) => void onFile(e)} />
+        <input ref={fileRef} type="file" accept=".json,.yaml,.yml,application/json,application/yaml,text/yaml" className="sr-only" tabIndex={-1} aria-hidden="true" onChange={(e) => void onFile(e)} />
       </div>
       {pending && (
         <ConfirmDialog
           title="Replace the configuration?"
           message={
             <>
-              <strong>{pending.file}</strong> is valid and has {pending.targets} target(s). Importing it replaces every target, check and setting now in use.
+              <strong>{pending.file}</strong> is valid and has {pending.targets === 1 ? '1 target' : `${pending.targets} targets`}. Importing it replaces every target, check and setting now in use.
             </>
           }
           confirmLabel="Replace configuration"
@@ -483,6 +501,89 @@ function ConfigFileCard() {
           busy={busy}
         />
       )}
+    </section>
+  );
+}
+
+type StatusPageSettings = NonNullable<Settings['statusPage']>;
+
+/** The public status page of `kaavan serve`: off by default; a title, and optionally the only tags it shows. */
+function StatusPageCard({ settings, onSaved }: { settings: StatusPageSettings | undefined; onSaved: () => void }) {
+  const client = useApp((s) => s.client)!;
+  const info = useApp((s) => s.info)!;
+  const toast = useApp((s) => s.toast);
+  const [enabled, setEnabled] = useState(settings?.enabled === true);
+  const [title, setTitle] = useState(settings?.title ?? '');
+  const [tags, setTags] = useState((settings?.tags ?? []).join(', '));
+  const [issues, setIssues] = useState<Record<string, string[]>>({});
+  const [error, setError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+
+  const submit = async (event: FormEvent) => {
+    event.preventDefault();
+    setBusy(true);
+    setIssues({});
+    setError(null);
+    const tagList = tags
+      .split(',')
+      .map((t) => t.trim())
+      .filter(Boolean);
+    const next: StatusPageSettings = { enabled, ...(title.trim() ? { title: title.trim() } : {}), ...(tagList.length ? { tags: tagList } : {}) };
+    try {
+      await client.updateSettings({ statusPage: next });
+      toast({ tone: 'success', title: enabled ? 'Status page on' : 'Status page off' });
+      onSaved();
+    } catch (err) {
+      if (err instanceof ClientError && err.issues.length) {
+        const byField: Record<string, string[]> = {};
+        for (const i of err.issues) (byField[i.path.split('.')[1] ?? ''] ??= []).push(i.message);
+        setIssues(byField);
+      } else setError(errorMessage(err));
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  const origin = info.mode === 'headless' ? window.location.origin : null;
+  return (
+    <section className="card" aria-labelledby="status-page-heading" data-testid="status-page-card">
+      <h2 id="status-page-heading" className="card-title">
+        Public status page
+      </h2>
+      <p className="field-hint status-page-intro">
+        A read-only page without the token, served by <code>kaavan serve</code> at <code>/status</code> (every target) and <code>/status/&lt;tag&gt;</code>. It shows
+        names, status and 24 h uptime; never secrets, probe messages, or the user or query of a URL.
+      </p>
+      <form onSubmit={submit} className="form" noValidate>
+        {error && (
+          <p className="form-error" role="alert">
+            {error}
+          </p>
+        )}
+        <Checkbox label="Serve the status page" checked={enabled} onChange={setEnabled} testId="status-page-enabled" />
+        <div className="form-grid">
+          <Field label="Title" hint="Default: Service status." error={issues.title} testId="field-status-title">
+            {({ id, describedBy, invalid }) => <input id={id} value={title} placeholder="Service status" maxLength={80} onChange={(e) => setTitle(e.target.value)} aria-invalid={invalid || undefined} aria-describedby={describedBy} />}
+          </Field>
+          <Field label="Only these tags" hint="Comma-separated. Empty: every target, and a page for every tag." error={issues.tags} testId="field-status-tags">
+            {({ id, describedBy, invalid }) => <input id={id} value={tags} placeholder="prod, public" onChange={(e) => setTags(e.target.value)} aria-invalid={invalid || undefined} aria-describedby={describedBy} />}
+          </Field>
+        </div>
+        {settings?.enabled && origin && (
+          <p className="field-hint status-page-link">
+            Open it at{' '}
+            <a href={`${origin}/status`} target="_blank" rel="noreferrer">
+              {origin}/status
+            </a>
+            . To publish it, put a reverse proxy in front of this port.
+          </p>
+        )}
+        <div className="form-actions">
+          <button type="submit" className="btn btn-primary" disabled={busy}>
+            {busy ? 'Saving\u2026' : 'Save status page'}
+          </button>
+        </div>
+      </form>
     </section>
   );
 }
