@@ -58,6 +58,11 @@ function failing(machine: CheckMachineState): boolean {
   return machine.status === 'down' || machine.failStreak > 0;
 }
 
+/** "web1 unreachable over SSH", or "web1 changed its SSH host key" when that is why. */
+function sshProblemText(target: string, problem: SshHostError | null): string {
+  return problem?.reason === 'changed-host-key' ? `${target} changed its SSH host key` : `${target} unreachable over SSH`;
+}
+
 export function sshAlertKey(targetId: number): string {
   return `ssh:${targetId}`;
 }
@@ -104,7 +109,7 @@ export class HostOversight {
   private readonly anomalyWindows = new Map<number, { options: string; window: LatencyWindow }>();
   private readonly sshParents = new Map<number, SshParent>();
   /** Children whose own probe found the SSH connection down (before the watcher noticed). */
-  private readonly sshBlocked = new Set<number>();
+  private readonly sshBlocked = new Map<number, SshHostError>();
   /** Checks whose latest result was dropped because this computer was offline, with why. */
   private readonly offline = new Map<number, string>();
   readonly observer: ObserverOnline;
@@ -199,16 +204,26 @@ export class HostOversight {
     return async (signal) => {
       const host = this.deps.targets.get(runtime.targetId)?.host;
       if (!HOST_LEVEL_KINDS.has(runtime.check.kind.kind) || !isConnectable(host)) return probe(signal);
-      const problem = await host.checkConnection(signal);
+      let problem = await host.checkConnection(signal);
       if (!problem) {
-        this.sshBlocked.delete(runtime.id);
-        return probe(signal);
+        const outcome = await probe(signal);
+        // A failure while the connection dropped (the server went away mid-command) is the
+        // parent's, not this check's: look again before blaming the check.
+        if (outcome.status !== 'down' || signal.aborted) {
+          this.sshBlocked.delete(runtime.id);
+          return outcome;
+        }
+        problem = await host.checkConnection(signal);
+        if (!problem) {
+          this.sshBlocked.delete(runtime.id);
+          return outcome;
+        }
       }
-      this.sshBlocked.add(runtime.id);
+      this.sshBlocked.set(runtime.id, problem);
       const parent = this.sshParents.get(runtime.targetId);
       // The watcher learns of the failure now, so this child never races it to an alert.
       if (parent && !failing(parent.machine) && !parent.probing) this.scheduleSsh(parent, 0);
-      return { status: 'down', latencyMs: null, message: `blocked by parent: ${runtime.check.target} unreachable over SSH: ${problem.message}` };
+      return { status: 'down', latencyMs: null, message: `blocked by parent: ${sshProblemText(runtime.check.target, problem)}: ${problem.message}` };
     };
   }
 
@@ -272,7 +287,8 @@ export class HostOversight {
   private blockedBy(runtime: CheckRuntime): string | null {
     if (HOST_LEVEL_KINDS.has(runtime.check.kind.kind)) {
       const parent = this.sshParents.get(runtime.targetId);
-      if (this.sshBlocked.has(runtime.id) || (parent && failing(parent.machine))) return `${runtime.check.target} unreachable over SSH`;
+      const own = this.sshBlocked.get(runtime.id);
+      if (own || (parent && failing(parent.machine))) return sshProblemText(runtime.check.target, own ?? parent?.lastError ?? null);
     }
     const refs = this.parents.get(runtime.id);
     if (!refs) return null;
@@ -284,7 +300,7 @@ export class HostOversight {
       const target = this.deps.targets.get(id);
       if (!target) continue;
       const ssh = this.sshParents.get(id);
-      if (ssh && failing(ssh.machine)) return `${target.name} unreachable over SSH`;
+      if (ssh && failing(ssh.machine)) return sshProblemText(target.name, ssh.lastError);
       const down = target.checkIds.map((c) => this.deps.checks.get(c)).find((c) => c && c.check.enabled && failing(c.machine));
       if (down) return `${target.name} is down (${down.check.name})`;
     }
@@ -363,7 +379,7 @@ export class HostOversight {
     if (!this.running || this.sshParents.get(parent.targetId) !== parent) return;
     const at = this.deps.now();
     const outcome: ProbeOutcome = problem
-      ? { status: 'down', latencyMs: null, message: `${target.name} unreachable over SSH: ${problem.message}` }
+      ? { status: 'down', latencyMs: null, message: `${sshProblemText(target.name, problem)}: ${problem.message}` }
       : { status: 'up', latencyMs: null, message: `${target.name} reachable over SSH` };
     // A lost network or a sleep is this computer's problem, not the server's.
     const verdict = this.observer.judge(`t${target.id}`, { status: outcome.status, message: problem?.message ?? '' }, true, at);
@@ -380,7 +396,7 @@ export class HostOversight {
       describe: target.host.label,
       severity: changedKey ? 'critical' : 'error',
     };
-    const message = changedKey ? `${target.name}: ${problem.message}` : outcome.message;
+    const message = outcome.message;
     const store = this.deps.store;
     try {
       store.transact((tx) => {
