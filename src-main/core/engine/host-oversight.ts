@@ -249,11 +249,15 @@ export class HostOversight {
     return applyLatencyAnomaly(outcome, this.windowOf(runtime, options), options);
   }
 
-  /** Why a check raises no alerts of its own right now, or null. */
-  suppression(runtime: CheckRuntime, at: number): Suppression | null {
+  /**
+   * Why a check raises no alerts of its own right now, or null. `failingSince` is given only while
+   * recording a failed result (the start of its failure streak): parents not probed since are
+   * probed now and the check waits for them.
+   */
+  suppression(runtime: CheckRuntime, at: number, failingSince: number | null = null): Suppression | null {
     const offline = this.offline.get(runtime.id) ?? (this.observer.state(at).offline ? this.observer.state(at).reason : undefined);
     if (offline !== undefined) return { reason: 'observer-offline', message: `observer offline: ${offline}` };
-    const blocked = this.blockedBy(runtime);
+    const blocked = this.blockedBy(runtime, failingSince);
     if (blocked) return { reason: 'blocked', message: `blocked by parent: ${blocked}` };
     const target = this.deps.targets.get(runtime.targetId);
     const maintenance = target ? maintenanceAt(this.windows, target, at) : null;
@@ -284,7 +288,7 @@ export class HostOversight {
   // --- Dependencies --------------------------------------------------------------------------
 
   /** What blocks this check, in words ("web1 unreachable over SSH", "db1/postgres is down"), or null. */
-  private blockedBy(runtime: CheckRuntime): string | null {
+  private blockedBy(runtime: CheckRuntime, failingSince: number | null): string | null {
     if (HOST_LEVEL_KINDS.has(runtime.check.kind.kind)) {
       const parent = this.sshParents.get(runtime.targetId);
       const own = this.sshBlocked.get(runtime.id);
@@ -304,7 +308,22 @@ export class HostOversight {
       const down = target.checkIds.map((c) => this.deps.checks.get(c)).find((c) => c && c.check.enabled && failing(c.machine));
       if (down) return `${target.name} is down (${down.check.name})`;
     }
+    // A failing child whose parents look fine, but were last probed before its failure began, may
+    // only be failing because of them: they are probed now, and the child waits for their verdict
+    // (its alert, if it still fails with its parents up, opens on its next probe).
+    if (failingSince !== null) {
+      const stale = this.parentChecksOf(refs).filter((c) => c.check.enabled && (c.lastResult?.at ?? -Infinity) < failingSince);
+      if (stale.length) {
+        this.deps.runNow(stale.map((c) => c.id));
+        return `waiting for ${stale.map((c) => `${c.check.target}/${c.check.name}`).join(', ')} to be checked`;
+      }
+    }
     return null;
+  }
+
+  private parentChecksOf(refs: { checks: number[]; targets: number[] }): CheckRuntime[] {
+    const ids = [...refs.checks, ...refs.targets.flatMap((id) => this.deps.targets.get(id)?.checkIds ?? [])];
+    return ids.map((id) => this.deps.checks.get(id)).filter((c): c is CheckRuntime => !!c);
   }
 
   private rerunChildrenOf(parent: { check?: number; target: number }, sshOnly = false): void {

@@ -540,7 +540,8 @@ export class MonitorEngine {
         store.checkState.save(checkId, { machine: step.state, lastResult: result } satisfies PersistedCheckState);
         const active = store.alerts.active(alertKey(checkId));
         const latest = active ?? store.alerts.latestForCheck(checkId);
-        const action = filterSuppressed(decideAlert({ next: step.state, signal: step.signal, active, latest, at: result.at }), this.oversight.suppression(runtime, result.at));
+        const suppressed = this.oversight.suppression(runtime, result.at, step.state.failStreak > 0 ? step.state.failingSince : null);
+        const action = filterSuppressed(decideAlert({ next: step.state, signal: step.signal, active, latest, at: result.at }), suppressed);
         if (action) this.options.alerts.apply(this.subjectOf(runtime), action, result.message, result.at, tx);
       });
     } catch (error) {
