@@ -23,7 +23,7 @@ import { applyOutcome, initialMachineState, type CheckMachineState } from './che
 import { nameKey } from '../config/fields.js';
 import { parseDuration } from '../config/duration.js';
 import { healthScore } from '../health/health-score.js';
-import { compileMaintenance, maintenanceAt, type MaintenanceWindow } from './maintenance.js';
+import { compileMaintenance, maintenanceAt, type MaintenanceState, type MaintenanceWindow } from './maintenance.js';
 import { ANOMALY_DEFAULTS, ANOMALY_KINDS_BY_DEFAULT, LatencyWindow, applyLatencyAnomaly, type AnomalyOptions } from './latency-anomaly.js';
 import { ObserverOnline } from './observer-online.js';
 import { SshHostError } from '../hosts/ssh-host.js';
@@ -102,6 +102,8 @@ export interface HostOversightDeps {
 
 export class HostOversight {
   private windows: MaintenanceWindow[] = [];
+  /** Maintenance state per target, computed at most once a second (views ask for it per check). */
+  private maintenanceCache = new Map<number, { second: number; state: MaintenanceState | null }>();
   private weights: Record<string, number> = {};
   private anomalyDefaults: AnomalyOptions = { ...ANOMALY_DEFAULTS };
   /** Per check: its parents as resolved refs (checks by id, targets by id). */
@@ -128,6 +130,7 @@ export class HostOversight {
   apply(config: KaavanConfig): void {
     const settings = config.settings ?? {};
     this.windows = compileMaintenance(config.maintenance ?? []);
+    this.maintenanceCache = new Map();
     this.weights = { ...(settings.health?.weights ?? {}) };
     this.anomalyDefaults = anomalyOptions(ANOMALY_DEFAULTS, settings.anomaly);
 
@@ -172,13 +175,15 @@ export class HostOversight {
     }
   }
 
-  /** Stops the watchers and waits for a connection check in flight. */
+  /**
+   * Stops the watchers. A connection check in flight is not awaited (it may take the connect
+   * timeout): its result is dropped once it returns, before it touches the store.
+   */
   async stop(): Promise<void> {
     this.running = false;
     if (this.wakeTimer) clearInterval(this.wakeTimer);
     this.wakeTimer = null;
     for (const parent of this.sshParents.values()) this.clearSsh(parent);
-    await Promise.all([...this.sshParents.values()].map((p) => p.probing));
   }
 
   /** The shell saw the computer suspend (Electron's powerMonitor). */
@@ -260,7 +265,7 @@ export class HostOversight {
     const blocked = this.blockedBy(runtime, failingSince);
     if (blocked) return { reason: 'blocked', message: `blocked by parent: ${blocked}` };
     const target = this.deps.targets.get(runtime.targetId);
-    const maintenance = target ? maintenanceAt(this.windows, target, at) : null;
+    const maintenance = target ? this.maintenanceOf(target, at) : null;
     if (maintenance) return { reason: 'maintenance', message: `in maintenance until ${formatInZone(maintenance.until)} (${maintenance.reason})` };
     return null;
   }
@@ -281,8 +286,18 @@ export class HostOversight {
         return { kind: view.kind, category: runtime?.check.params.category, weight: runtime?.check.weight ?? 1, status: view.status };
       });
     const health: HealthScoreView = healthScore(scored, this.weights);
-    const window = maintenanceAt(this.windows, target, at);
+    const window = this.maintenanceOf(target, at);
     return { health, maintenance: window ? { until: window.until, reason: window.reason } : null, host: target.host.kind };
+  }
+
+  private maintenanceOf(target: TargetRuntime, at: number): MaintenanceState | null {
+    if (this.windows.length === 0) return null;
+    const second = Math.floor(at / 1000);
+    const cached = this.maintenanceCache.get(target.id);
+    if (cached && cached.second === second) return cached.state;
+    const state = maintenanceAt(this.windows, target, at);
+    this.maintenanceCache.set(target.id, { second, state });
+    return state;
   }
 
   // --- Dependencies --------------------------------------------------------------------------
@@ -422,7 +437,7 @@ export class HostOversight {
         const active = store.alerts.active(sshAlertKey(target.id));
         const latest = active ?? this.latestByKey(sshAlertKey(target.id));
         const action = decideAlert({ next: step.state, signal: step.signal, active, latest, at });
-        const inMaintenance = maintenanceAt(this.windows, target, at);
+        const inMaintenance = this.maintenanceOf(target, at);
         const allowed = filterSuppressed(action, inMaintenance ? { reason: 'maintenance', message: inMaintenance.reason } : null);
         if (allowed) this.deps.alerts.apply(subject, allowed, message, at, tx);
       });
