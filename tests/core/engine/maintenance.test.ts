@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { compileMaintenance, maintenanceAt } from '../../../src-main/core/engine/maintenance.js';
+import { filterSuppressed } from '../../../src-main/core/engine/host-oversight.js';
+import type { Alert } from '../../../src-main/core/model.js';
 
 const web1 = { name: 'web1', tags: ['prod'] };
 const db1 = { name: 'db1', tags: ['db'] };
@@ -32,5 +34,17 @@ describe('maintenance windows', () => {
     ]);
     expect(maintenanceAt(windows, web1, at('2026-11-24T02:45:00Z'))).toEqual({ until: at('2026-11-24T03:00:00Z'), reason: 'a maintenance window' });
     expect(maintenanceAt(windows, db1, at('2026-11-24T02:45:00Z'))).toEqual({ until: at('2026-11-24T05:00:00Z'), reason: 'migration' });
+  });
+});
+
+describe('what a suppressed check may still do with its alert', () => {
+  const alert = { id: 1 } as Alert;
+  const reason = { reason: 'maintenance' as const, message: 'in maintenance' };
+  it('opens nothing and reminds nobody, but still resolves (with its notice)', () => {
+    expect(filterSuppressed({ kind: 'open', downSince: 1, late: false }, reason)).toBeNull();
+    expect(filterSuppressed({ kind: 'remind', alert, failuresWhileDown: 5, downSince: 1 }, reason)).toEqual({ kind: 'seen', alert });
+    expect(filterSuppressed({ kind: 'reopen', alert }, reason)).toEqual({ kind: 'seen', alert });
+    expect(filterSuppressed({ kind: 'resolve', alert, downtimeMs: 10 }, reason)).toEqual({ kind: 'resolve', alert, downtimeMs: 10 });
+    expect(filterSuppressed({ kind: 'open', downSince: 1, late: false }, null)).toEqual({ kind: 'open', downSince: 1, late: false });
   });
 });
