@@ -18,7 +18,7 @@ import type { AlertAction } from '../alerts/alert-decision.js';
 import type { SelfHealth } from '../health/self-health.js';
 import type { Logger } from '../log/logger.js';
 import type { CheckRuntime, TargetRuntime } from './runtimes.js';
-import { decideAlert } from '../alerts/alert-decision.js';
+import { decideAlert, outageStartOf } from '../alerts/alert-decision.js';
 import { applyOutcome, initialMachineState, type CheckMachineState } from './check-state-machine.js';
 import { nameKey } from '../config/fields.js';
 import { parseDuration } from '../config/duration.js';
@@ -381,9 +381,24 @@ export class HostOversight {
         existing.intervalMs = intervalMs;
         continue;
       }
-      const parent: SshParent = { targetId: id, machine: initialMachineState(), lastError: null, intervalMs, timer: null, probing: null };
+      const parent: SshParent = { targetId: id, machine: this.sshMachineFromStore(id), lastError: null, intervalMs, timer: null, probing: null };
       this.sshParents.set(id, parent);
       if (this.running) this.scheduleSsh(parent, 0);
+    }
+  }
+
+  /**
+   * The watcher's state after a restart: DOWN since its open alert's outage when it has one, so a
+   * server still away stays on that alert (reminders as usual) instead of announcing it again.
+   */
+  private sshMachineFromStore(targetId: number): CheckMachineState {
+    try {
+      const active = this.deps.store.alerts.active(sshAlertKey(targetId));
+      if (!active) return initialMachineState();
+      const since = outageStartOf(active);
+      return { status: 'down', since, failStreak: 1, failingSince: since, failuresWhileDown: active.count, lastReminderAt: active.lastSeenAt };
+    } catch {
+      return initialMachineState();
     }
   }
 

@@ -139,3 +139,39 @@ targets:
     expect(server.establishedConnections()).toBe(0);
   }, 120_000);
 });
+
+describe('an SSH server still away after a restart', () => {
+  it('stays on the one alert opened before the restart (no second "down" notice)', async () => {
+    const { closedPort } = await import('../../helpers/test-servers.js');
+    const dir = mkdtempSync(join(tmpdir(), 'kaavan-deps-restart-'));
+    cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
+    const configFile = join(dir, 'kaavan.yaml');
+    const port = await closedPort();
+    writeFileSync(configFile, `version: 1
+targets:
+  - name: web1
+    ssh: { host: 127.0.0.1, port: ${port}, user: root, keyRef: web1-key, hostKey: "SHA256:uNiVztksCsDhcc0u9e8BujQXVUpKZIDTMczCvj3tD2s" }
+    checks:
+      - { name: uptime, kind: command, command: uptime, interval: 1s, retries: 0 }
+`);
+    const secrets = { get: async () => 'unused: the server refuses before any login', set: async () => ({ name: '', source: 'env' as const }), delete: async () => false, list: async () => [] };
+    const run = async () => {
+      const channel = new RecordingChannel();
+      const rt = await createKaavan({ configStore: new FileConfigStore(configFile), dataDir: join(dir, 'data'), mode: 'headless', logger: silentLogger, secrets, channels: [channel], backoffMs: [50] });
+      await rt.start();
+      return { rt, channel };
+    };
+    const first = await run();
+    await waitFor(() => first.channel.notices.some((n) => n.kind === 'opened' && n.alert.check === 'SSH connection'));
+    await first.rt.stop();
+
+    const second = await run();
+    cleanups.push(() => second.rt.stop());
+    const probes = async () => (await second.rt.service.overview()).targets[0]!.checks[0]!.stats24h.probes;
+    const before = await probes();
+    await waitFor(async () => (await probes()) >= before + 3);
+    expect(second.channel.notices.filter((n) => n.kind === 'opened')).toEqual([]);
+    const active = await second.rt.service.listAlerts({ state: 'active' });
+    expect(active.map((a) => `${a.target}/${a.check}`)).toEqual(['web1/SSH connection']);
+  }, 60_000);
+});
