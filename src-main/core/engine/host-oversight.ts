@@ -506,14 +506,24 @@ export class HostOversight {
     this.offline.clear();
     for (const id of ids) this.deps.changed(id);
     // Whatever was dropped while offline is probed again now rather than at its next interval.
-    this.deps.runNow(ids);
+    this.runSoon(ids);
+  }
+
+  /**
+   * Runs checks right after the current turn: the probe whose outcome is being judged is still
+   * "running" in the scheduler until then, and would otherwise be skipped.
+   */
+  private runSoon(ids: number[]): void {
+    setTimeout(() => {
+      if (this.running) this.deps.runNow(ids);
+    }, 0).unref?.();
   }
 
   private onWake(): void {
     this.deps.health.clear('observer-offline');
     this.offline.clear();
     this.deps.changed();
-    this.deps.runNow([...this.deps.checks.keys()]);
+    this.runSoon([...this.deps.checks.keys()]);
     for (const parent of this.sshParents.values()) if (!parent.probing) this.scheduleSsh(parent, 0);
   }
 
