@@ -304,7 +304,7 @@ export class HostOversight {
 
   /** What blocks this check, in words ("web1 unreachable over SSH", "db1/postgres is down"), or null. */
   private blockedBy(runtime: CheckRuntime, failingSince: number | null): string | null {
-    if (HOST_LEVEL_KINDS.has(runtime.check.kind.kind)) {
+    if (HOST_LEVEL_KINDS.has(runtime.check.kind.kind) && isConnectable(this.deps.targets.get(runtime.targetId)?.host)) {
       const parent = this.sshParents.get(runtime.targetId);
       const own = this.sshBlocked.get(runtime.id);
       if (own || (parent && failing(parent.machine))) return sshProblemText(runtime.check.target, own ?? parent?.lastError ?? null);

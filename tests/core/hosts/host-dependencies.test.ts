@@ -71,7 +71,10 @@ targets:
 ${checks}      - { name: marker, kind: command, command: "test ! -e $DIR/broken", interval: 1s, timeout: 5s, retries: 0 }
 `);
     const views = async () => (await rt.service.overview()).targets[0]!;
-    await waitFor(async () => (await views()).checks.every((c) => c.status === 'up'));
+    // The first connection may need a retry or two on a loaded machine (backoff 1 s, 2 s, 4 s…).
+    await waitFor(async () => (await views()).checks.every((c) => c.status === 'up'), 60_000).catch(async (error: Error) => {
+      throw new Error(`${error.message}: ${(await views()).checks.map((c) => `${c.name} ${c.status} ${c.lastResult?.message ?? ''}`).join('; ')}`);
+    });
 
     // One check fails on its own first: it has an alert of its own before the server goes away.
     writeFileSync(join(dir, 'broken'), '');
