@@ -24,6 +24,10 @@ export interface KaavanOptions {
   secrets?: SecretStore;
   /** Clock, injectable for tests. */
   now?: () => number;
+  /** A clock that stands still while the computer sleeps (performance.now); tests inject one with `now`. */
+  monotonic?: () => number;
+  /** Whether this computer has a network interface besides loopback; injectable for tests. */
+  hasNetwork?: () => boolean;
   /** Where the core logs (a rotating file in the data folder for serve and the app); stderr by default. */
   logger?: Logger;
   /** Delays between delivery attempts (tests shorten them). */
@@ -36,6 +40,8 @@ export interface KaavanRuntime {
   start(): Promise<void>;
   /** Reads the config file again (SIGHUP): a valid document is applied, an invalid one reported and the running one kept. */
   reloadConfig(): Promise<ReloadResult>;
+  /** The computer is going to sleep / woke up (the shell's powerMonitor): results meanwhile do not count. */
+  power: { suspend(): void; resume(): void };
   /** Stops probes, waits for deliveries in flight, closes the store. Safe to call twice. */
   stop(): Promise<void>;
 }

@@ -110,6 +110,8 @@ export async function createKaavan(options: KaavanOptions): Promise<KaavanRuntim
     emit: (e) => events.emit(e),
     now,
     log,
+    ...(options.monotonic ? { monotonic: options.monotonic } : {}),
+    ...(options.hasNetwork ? { hasNetwork: options.hasNetwork } : {}),
     createHost: (target) => createHostForTarget(target, { secrets, log }),
     runProbe: createProbeRunner({
       now,
@@ -176,6 +178,10 @@ export async function createKaavan(options: KaavanOptions): Promise<KaavanRuntim
       backlogTimer.unref?.();
       escalator!.start();
       config.startWatching();
+    },
+    power: {
+      suspend: () => engine!.oversight.suspend(),
+      resume: () => engine!.oversight.resume(),
     },
     async reloadConfig() {
       const result = await config.reload();

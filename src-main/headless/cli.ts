@@ -24,6 +24,7 @@ import type { ProbeStatus } from '../core/model.js';
 import { startHeadlessServer } from './server.js';
 import { loadServeToken, TokenError, type ServeToken } from './token.js';
 import { defaultConfigFile, defaultDataDir } from './paths.js';
+import { summarizeTargets, targetSummaryLines } from '../core/health/target-summary.js';
 
 export const EXIT = { ok: 0, degraded: 1, down: 2, invalidConfig: 3, failure: 1, internal: 4, usage: 64 } as const;
 
@@ -306,8 +307,10 @@ async function checkOnce(ctx: Ctx): Promise<number> {
     await Promise.all([...hosts.values()].map((h) => h.close?.()));
   }
 
-  if (ctx.json) ctx.io.stdout(`${JSON.stringify(rows)}\n`);
-  else ctx.io.stdout(rows.length ? formatTable(rows) : 'No enabled checks in the configuration.\n');
+  // Each target's status, health score and maintenance window (hosts issue) next to the checks.
+  const targets = summarizeTargets(config, rows, Date.now());
+  if (ctx.json) ctx.io.stdout(`${JSON.stringify({ checks: rows, targets })}\n`);
+  else ctx.io.stdout(rows.length ? `${formatTable(rows)}${targetSummaryLines(targets).map((line) => `${line}\n`).join('')}` : 'No enabled checks in the configuration.\n');
   if (rows.some((r) => r.status === 'down')) return EXIT.down;
   if (rows.some((r) => r.status === 'degraded')) return EXIT.degraded;
   return EXIT.ok;

@@ -1,6 +1,6 @@
 // App lifecycle of the desktop shell: one instance, the core runtime, tray, dashboard window,
 // IPC, desktop notifications and launch-at-login. Everything that is not Electron lives in core.
-import { app, dialog, Menu, nativeImage, type NativeImage } from 'electron';
+import { app, dialog, Menu, nativeImage, powerMonitor, type NativeImage } from 'electron';
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -22,6 +22,7 @@ import { wireIpc } from './ipc.js';
 import { applyLaunchAtLogin, startedAtLogin } from './launch-at-login.js';
 import { alertRoute, checkRoute } from './security-policy.js';
 import type { TrayAction } from './tray-model.js';
+import { watchPower } from './power-monitor.js';
 
 export const APP_ID = 'dev.kaavan.app';
 const APP_NAME = 'Kaavan';
@@ -73,6 +74,7 @@ class Shell {
   private window: DashboardWindow | null = null;
   private unwireIpc: (() => void) | null = null;
   private unsubscribe: (() => void) | null = null;
+  private unwatchPower: (() => void) | null = null;
   private settings: Settings = {};
   private appIcon: NativeImage | undefined;
   private loginItemQueue: Promise<unknown> = Promise.resolve();
@@ -118,6 +120,7 @@ class Shell {
     });
     await this.refreshSettings();
     await runtime.start();
+    this.unwatchPower = watchPower(powerMonitor, runtime.power, logger);
     this.tray.update(await service.overview());
     this.onHealth(await service.health());
 
@@ -147,6 +150,7 @@ class Shell {
     this.window?.setQuitting();
     this.unsubscribe?.();
     this.unwireIpc?.();
+    this.unwatchPower?.();
     this.tray?.destroy();
     const stopping = this.runtime?.stop() ?? Promise.resolve();
     // Never hang on exit: the store closes synchronously, probes are abandoned after a moment.

@@ -93,10 +93,29 @@ export function trayTooltip(overview: Overview | null, health: KaavanHealth | nu
   else {
     text = `${APP_TITLE} — ${countsText(overview.counts)}`;
     if (overview.openAlerts > 0) text += ` · ${plural(overview.openAlerts, 'open alert')}`;
+    const hosts = hostsTooltipText(overview);
+    if (hosts) text += ` · ${hosts}`;
   }
   const problem = healthLine(health);
   if (problem) text = `${problem} · ${text.startsWith(`${APP_TITLE} — `) ? text.slice(APP_TITLE.length + 3) : text}`;
   return text.length > TOOLTIP_MAX ? `${text.slice(0, TOOLTIP_MAX - 1)}…` : text;
+}
+
+/**
+ * The hosts part of the tooltip: the lowest health score and who is in maintenance,
+ * "health web2 0.62 (poor) · web1 in maintenance"; null when neither applies.
+ */
+export function hostsTooltipText(overview: Overview): string | null {
+  const parts: string[] = [];
+  const scored = overview.targets.filter((t) => t.health?.score !== null && t.health?.score !== undefined);
+  if (scored.length) {
+    const lowest = scored.reduce((a, b) => (b.health!.score! < a.health!.score! ? b : a));
+    parts.push(`health ${scored.length > 1 ? `${lowest.name} ` : ''}${lowest.health!.score!.toFixed(2)} (${lowest.health!.band})`);
+  }
+  const inMaintenance = overview.targets.filter((t) => t.maintenance);
+  if (inMaintenance.length === 1) parts.push(`${inMaintenance[0]!.name} in maintenance`);
+  else if (inMaintenance.length > 1) parts.push(`${inMaintenance.length} targets in maintenance`);
+  return parts.length ? parts.join(' · ') : null;
 }
 
 function statusLabel(name: string, status: CheckStatus): string {
@@ -127,7 +146,7 @@ export function trayMenu(overview: Overview | null, health: KaavanHealth | null 
               type: 'label' as const,
               label: escapeMenuLabel(statusLabel(check.name, check.status)),
             }));
-      const label = target.checks.length === 0 ? `${target.name} — no checks` : statusLabel(target.name, target.status);
+      const label = (target.checks.length === 0 ? `${target.name} — no checks` : statusLabel(target.name, target.status)) + (target.maintenance ? ' · in maintenance' : '');
       items.push({ type: 'submenu', label: escapeMenuLabel(label), items: checks });
     }
   }

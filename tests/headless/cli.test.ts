@@ -153,10 +153,13 @@ describe('kaavan check --once', () => {
     const file = config('up.yaml', up(upPort) + `      - { name: port, kind: tcp, host: 127.0.0.1, port: ${upPort} }\n`);
     const r = await kaavan(['check', '--once', '--json', '--config', file]);
     expect(r.code).toBe(0);
-    const rows = JSON.parse(r.stdout);
+    const { checks: rows, targets } = JSON.parse(r.stdout);
     expect(rows).toEqual([
       { target: 'web1', check: 'home', kind: 'http', status: 'up', latencyMs: expect.any(Number), message: expect.stringContaining('HTTP 200') },
       { target: 'web1', check: 'port', kind: 'tcp', status: 'up', latencyMs: expect.any(Number), message: expect.any(String) },
+    ]);
+    expect(targets).toEqual([
+      { target: 'web1', status: 'up', health: { score: 1, band: 'excellent', classification: 'NORMAL', categories: [{ name: 'availability', weight: 25, score: 1, checks: 2 }] }, maintenance: null },
     ]);
   });
 
@@ -164,7 +167,7 @@ describe('kaavan check --once', () => {
     const file = config('slow.yaml', up(upPort) + `      - { name: slow, kind: http, url: "http://127.0.0.1:${slowPort}/", expect: { maxLatency: 100ms } }\n`);
     const r = await kaavan(['check', '--once', '--json', '--config', file]);
     expect(r.code).toBe(1);
-    expect(JSON.parse(r.stdout)[1]).toMatchObject({ check: 'slow', status: 'degraded' });
+    expect(JSON.parse(r.stdout).checks[1]).toMatchObject({ check: 'slow', status: 'degraded' });
   });
 
   it('exits 2 when something is down, and prints a readable table without --json', async () => {
@@ -174,13 +177,14 @@ describe('kaavan check --once', () => {
     const lines = r.stdout.trim().split('\n');
     expect(lines[0]).toMatch(/^TARGET\s+CHECK\s+KIND\s+STATUS\s+LATENCY\s+MESSAGE$/);
     expect(lines[2]).toMatch(/^web1\s+dead\s+http\s+DOWN\s+-\s+.*refused/i);
+    expect(lines[3]).toBe('web1  health 0.50 (critical, CRITICAL)');
   });
 
   it('skips disabled checks and exits 3 on an invalid config', async () => {
     const file = config('disabled.yaml', up(upPort) + `      - { name: dead, kind: http, enabled: false, url: "http://127.0.0.1:${deadPort}/" }\n`);
     const r = await kaavan(['check', '--once', '--json', '--config', file]);
     expect(r.code).toBe(0);
-    expect(JSON.parse(r.stdout)).toHaveLength(1);
+    expect(JSON.parse(r.stdout).checks).toHaveLength(1);
     expect((await kaavan(['check', '--once', '--config', config('inv.yaml', '      - { name: x, kind: nope }\n')])).code).toBe(3);
   });
 });
@@ -304,7 +308,7 @@ describe('kaavan serve and its config file', () => {
       await serving.waitForStderr(/SIGHUP: reloaded .*hup\.yaml \(no changes\)\n/);
       writeFileSync(file, 'version: 1\ntargets:\n  - name: third\n    intervall: 5s\n');
       serving.child.kill('SIGHUP');
-      await serving.waitForStderr(/SIGHUP: .*hup\.yaml is invalid; keeping the running configuration\n {2}targets\.0\.intervall: unknown field "intervall"; allowed here: name, tags, ssh, checks, enabled\n/);
+      await serving.waitForStderr(/SIGHUP: .*hup\.yaml is invalid; keeping the running configuration\n {2}targets\.0\.intervall: unknown field "intervall"; allowed here: name, tags, ssh, checks, enabled, dependsOn\n/);
       expect(serving.child.exitCode).toBeNull();
       expect(await serving.targets()).toEqual(['second']);
     } finally {

@@ -270,6 +270,8 @@ export const fakeElectron = {
   shell: fakeShell,
   protocol: fakeProtocol,
   nativeTheme: { shouldUseDarkColors: false },
+  /** Emit 'suspend' / 'resume' / 'lock-screen' on it to play the computer's power events. */
+  powerMonitor: new EventEmitter(),
   nativeImage: {
     createFromPath: (path: string) => ({ path, isEmpty: () => !existsSync(path) }),
   },

@@ -224,7 +224,7 @@ describe('Electron shell lifecycle (stand-in Electron, real core)', () => {
     expect(existsSync(tray().image.path)).toBe(true);
     await vi.waitFor(() => expect(hook().tray().icon).toBe('ok'), { timeout: 10_000, interval: 50 });
     expect(tray().image.path).toMatch(/ok\.png$/);
-    expect(tray().tooltip).toBe('Kaavan — 1 up');
+    expect(tray().tooltip).toBe('Kaavan — 1 up · health 1.00 (excellent)');
     expect(menuLabels()).toEqual([
       '●  loopback — up',
       'spare — no checks',

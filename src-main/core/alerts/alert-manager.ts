@@ -2,7 +2,7 @@
 // their events and the outbox rows for every channel are written together with the probe's result
 // and state, or not at all. Listeners and delivery start only after the commit.
 // Also the manual acknowledge/resolve and the closing of alerts of retired or disabled checks.
-import type { Alert } from '../model.js';
+import type { Alert, Severity } from '../model.js';
 import type { AlertNotice, NoticeKind } from './channel.js';
 import type { Store, Tx } from '../store/store.js';
 import type { Notifier } from './notifier.js';
@@ -19,12 +19,15 @@ export function downtimeText(ms: number): string {
 }
 
 export interface AlertSubject {
-  checkId: number;
+  /** The check the alert is about; null for a target-level alert (which then gives its own key). */
+  checkId: number | null;
   target: string;
   check: string;
   describe: string;
-  /** Severity of the check's DOWN alert (check option `severity`); default error. */
-  severity?: 'warning' | 'error' | 'critical';
+  /** Target-level alerts (hosts issue: "web1 unreachable over SSH"): their own key and severity. */
+  key?: string;
+  /** Severity of the DOWN alert (check option `severity`, or a target-level alert's own); default error. */
+  severity?: Severity;
 }
 
 export type AlertListener = (type: 'opened' | 'reminder' | 'acknowledged' | 'resolved', alert: Alert, text: string) => void;
@@ -45,7 +48,7 @@ export class AlertManager {
       case 'open': {
         const degraded = action.level === 'degraded';
         const { alert, eventId } = alerts.open({
-          key: alertKey(subject.checkId),
+          key: subject.key ?? alertKey(subject.checkId ?? 0),
           checkId: subject.checkId,
           target: subject.target,
           check: subject.check,

@@ -9,6 +9,7 @@ import { sshConfigSchema } from '../hosts/ssh-config.js';
 import { backupJobSchema } from '../backup/job-schema.js';
 import { channelConfigIssues, channelEntrySchema, routesSchema } from '../alerts/channel-config.js';
 import type { CheckKind } from '../checks/types.js';
+import { anomalyCheckField, anomalySettingsField, dependsOnField, healthSettingsField, hostsConfigIssues, maintenanceField } from './hosts-fields.js';
 
 export const CONFIG_VERSION = 1;
 
@@ -31,6 +32,10 @@ export const commonCheckShape = {
   alertOnDegraded: z.boolean().optional(),
 
   // --- Check fields of the hosts issue (dependsOn, anomaly, ...). ---
+  /** Targets or target/checks this check needs; while one is down it is "blocked by parent". */
+  dependsOn: dependsOnField.optional(),
+  /** Latency-anomaly detection: false, true, or thresholds of its own (docs/checks.md). */
+  anomaly: anomalyCheckField.optional(),
 
   // --- Check fields of the incident issue (heal, ...). ---
 };
@@ -87,6 +92,8 @@ export const targetSchema = z
     enabled: z.boolean().optional(),
 
     // --- Target fields of the hosts issue (dependsOn, maintenance, weights, ...). ---
+    /** Targets or target/checks every check of this target needs. */
+    dependsOn: dependsOnField.optional(),
   })
   .superRefine((target, ctx) => {
     duplicateNames(target.checks ?? [], ctx, (index) => ['checks', index, 'name'], (name, first) =>
@@ -121,6 +128,10 @@ export const settingsSchema = z.strictObject({
     .optional(),
 
   // --- Settings of the hosts issue (health weights, anomaly thresholds, ...). ---
+  /** Category weights of the health score. */
+  health: healthSettingsField.optional(),
+  /** Default thresholds of latency-anomaly detection. */
+  anomaly: anomalySettingsField.optional(),
 
   // --- Settings of the incident issue (give-up age, ...). ---
 });
@@ -138,12 +149,15 @@ export const configSchema = z
     backups: z.array(backupJobSchema).max(100, 'at most 100 backup jobs').optional(),
 
     // --- Top-level sections of the hosts issue (maintenance windows, ...). ---
+    /** Maintenance windows: checks run and are recorded, alerts wait (docs/config.md). */
+    maintenance: maintenanceField.optional(),
   })
   .superRefine((config, ctx) => {
     duplicateNames(config.targets ?? [], ctx, (index) => ['targets', index, 'name'], (name, first) =>
       `duplicate target name ${echo(name)}${sameName(name, first)}`);
     duplicateNames(config.backups ?? [], ctx, (index) => ['backups', index, 'name'], (name, first) =>
       `duplicate backup job name ${echo(name)}${sameName(name, first)}`);
+    for (const issue of hostsConfigIssues(config)) ctx.addIssue({ code: 'custom', path: issue.path as PropertyKey[], message: issue.message });
     for (const issue of channelConfigIssues(config.channels ?? [], config.routes ?? [])) {
       ctx.addIssue({ code: 'custom', path: issue.path as PropertyKey[], message: issue.message });
     }

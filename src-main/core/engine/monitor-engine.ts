@@ -26,6 +26,7 @@ import type { Logger } from '../log/logger.js';
 import { silentLogger } from '../log/logger.js';
 import { describeStoreError } from '../store/store-errors.js';
 import { Retention, retentionPolicy } from '../store/retention.js';
+import { HostOversight, filterSuppressed } from './host-oversight.js';
 
 const SPARKLINE_POINTS = 40;
 const DELTA_COALESCE_MS = 150;
@@ -80,6 +81,10 @@ export interface MonitorEngineOptions {
   runProbe?: ProbeRunner;
   /** Builds the host of a target (its SSH connection, or this computer). */
   createHost?: (target: TargetConfig) => Host;
+  /** A clock that stands still while the computer sleeps (tells a sleep from a wall-clock jump). */
+  monotonic?: () => number;
+  /** Whether this computer has a network interface besides loopback (observer-offline detection). */
+  hasNetwork?: () => boolean;
 }
 
 export type ReconcileReason = 'start' | 'change';
@@ -108,12 +113,27 @@ export class MonitorEngine {
   private readonly now: () => number;
   private readonly log: Logger;
   private readonly runProbe: ProbeRunner;
+  /** Dependencies, maintenance, anomalies, observer offline and health scores (hosts issue). */
+  readonly oversight: HostOversight;
 
   constructor(private readonly options: MonitorEngineOptions) {
     this.now = options.now ?? Date.now;
     this.log = options.log ?? silentLogger;
     this.runProbe = options.runProbe ?? createProbeRunner({ now: this.now });
     this.settings = resolveSettings({ version: 1 });
+    this.oversight = new HostOversight({
+      store: options.store,
+      alerts: options.alerts,
+      health: options.health,
+      now: this.now,
+      log: this.log,
+      checks: this.checks,
+      targets: this.targets,
+      runNow: (ids) => ids.forEach((id) => void this.scheduler?.runNow(String(id))),
+      changed: (id) => (id === undefined ? this.publishOverview() : this.markDirty(id)),
+      ...(options.monotonic ? { monotonic: options.monotonic } : {}),
+      ...(options.hasNetwork ? { hasNetwork: options.hasNetwork } : {}),
+    });
   }
 
   get isPaused(): boolean {
@@ -267,6 +287,7 @@ export class MonitorEngine {
       });
     });
     await Promise.all(hostChanges);
+    this.oversight.apply(config);
     for (const runtime of fresh) this.loadStats(runtime);
     if (firstRun) this.repairAlertLevels();
 
@@ -288,7 +309,8 @@ export class MonitorEngine {
         store.transact((tx) => {
           const active = store.alerts.active(alertKey(runtime.id));
           const latest = active ?? store.alerts.latestForCheck(runtime.id);
-          const action = decideAlert({ next: runtime.machine, signal: null, active, latest, at: this.now(), alertOnDegraded: runtime.check.params.alertOnDegraded });
+          const decided = decideAlert({ next: runtime.machine, signal: null, active, latest, at: this.now(), alertOnDegraded: runtime.check.params.alertOnDegraded });
+          const action = filterSuppressed(decided, this.oversight.suppression(runtime, this.now()));
           if (action && action.kind !== 'seen') {
             this.options.alerts.apply(this.subjectOf(runtime), action, runtime.lastResult?.message ?? 'down when Kaavan last ran', this.now(), tx);
           }
@@ -303,6 +325,7 @@ export class MonitorEngine {
     if (this.started) return;
     this.started = true;
     this.rebuildScheduler();
+    if (!this.paused) this.oversight.start();
     this.pruneTimer = setInterval(() => void this.prune(), PRUNE_EVERY_MS);
     this.pruneTimer.unref?.();
     void this.prune();
@@ -322,6 +345,7 @@ export class MonitorEngine {
     this.deltaTimer = null;
     this.pruneTimer = null;
     this.started = false;
+    await this.oversight.stop();
     await this.queue.catch(() => undefined);
     await this.pruning;
     await Promise.all([...this.checks.values()].map((c) => c.dispose(scheduler)));
@@ -335,6 +359,7 @@ export class MonitorEngine {
       if (paused) this.scheduler.pause();
       else this.scheduler.start();
     }
+    if (this.started) void (paused ? this.oversight.stop() : this.oversight.start());
     this.publishOverview();
   }
 
@@ -378,7 +403,7 @@ export class MonitorEngine {
         if (runtime) checks.push(this.viewOf(runtime, now));
       }
       const active = checks.filter((c) => c.status !== 'paused').map((c) => c.status);
-      targets.push({ id: target.id, name: target.name, tags: target.tags, status: active.length ? worstStatus(active) : 'paused', checks });
+      targets.push({ id: target.id, name: target.name, tags: target.tags, status: active.length ? worstStatus(active) : 'paused', checks, ...this.oversight.targetExtras(target, checks, now) });
     }
     return { ...this.summary(now), targets };
   }
@@ -472,6 +497,7 @@ export class MonitorEngine {
       intervalMs: check.intervalMs,
       stats24h: runtime.stats.stats(now),
       recentLatency: runtime.stats.recentLatency(SPARKLINE_POINTS),
+      suppressed: this.oversight.suppression(runtime, now),
     };
   }
 
@@ -503,7 +529,7 @@ export class MonitorEngine {
       id: runtime.jobId,
       intervalMs: check.intervalMs,
       timeoutMs: check.timeoutMs,
-      probe: (signal) => this.runProbe(resolved, signal),
+      probe: this.oversight.wrapProbe(runtime, (signal) => this.runProbe(resolved, signal)),
     });
   }
 
@@ -520,9 +546,12 @@ export class MonitorEngine {
       return;
     }
     for (const code of OBSERVER_PROBLEM_CODES) health.clear(code);
+    // This computer offline (asleep, no network): the result says nothing about the target.
+    const judged = this.oversight.judge(runtime, outcome);
+    if (!judged) return;
 
     const { check } = runtime;
-    const result: CheckResult = { ...outcome, checkId, target: check.target, check: check.name };
+    const result: CheckResult = { ...outcome, ...judged, checkId, target: check.target, check: check.name };
     const reminder = check.reminder ?? this.settings;
     const step = applyOutcome(runtime.machine, result, result.at, {
       retries: check.retries,
@@ -537,7 +566,9 @@ export class MonitorEngine {
         store.checkState.save(checkId, { machine: step.state, lastResult: result } satisfies PersistedCheckState);
         const active = store.alerts.active(alertKey(checkId));
         const latest = active ?? store.alerts.latestForCheck(checkId);
-        const action = decideAlert({ next: step.state, signal: step.signal, active, latest, at: result.at, alertOnDegraded: check.params.alertOnDegraded });
+        const suppressed = this.oversight.suppression(runtime, result.at, step.state.failStreak > 0 ? step.state.failingSince : null);
+        const decided = decideAlert({ next: step.state, signal: step.signal, active, latest, at: result.at, alertOnDegraded: check.params.alertOnDegraded });
+        const action = filterSuppressed(decided, suppressed);
         if (action) this.options.alerts.apply(this.subjectOf(runtime), action, result.message, result.at, tx);
       });
     } catch (error) {
@@ -546,6 +577,7 @@ export class MonitorEngine {
       return;
     }
     health.clear('store-write-failed');
+    const before = runtime.machine;
     runtime.machine = step.state;
     runtime.lastResult = result;
     runtime.stats.add(result.at, result.status, result.latencyMs);
@@ -562,6 +594,7 @@ export class MonitorEngine {
       });
     }
     this.markDirty(checkId);
+    this.oversight.recorded(runtime, before);
   }
 
   private reportStoreFailure(error: unknown): void {

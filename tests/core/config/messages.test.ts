@@ -40,7 +40,7 @@ describe('validation messages', () => {
       { path: 'targets.0.checks.0.intervall', message: 'unknown field "intervall"; did you mean "interval"?' },
     ]);
     expect(issues({ version: 1, setings: {} })).toEqual([{ path: 'setings', message: 'unknown field "setings"; did you mean "settings"?' }]);
-    expect(issues({ version: 1, zzz: 1 })).toEqual([{ path: 'zzz', message: 'unknown field "zzz"; allowed here: version, settings, targets, channels, routes, backups' }]);
+    expect(issues({ version: 1, zzz: 1 })).toEqual([{ path: 'zzz', message: 'unknown field "zzz"; allowed here: version, settings, targets, channels, routes, backups, maintenance' }]);
     expect(issues(target([{ name: 'a', kind: 'htp' }]))).toEqual([{ path: 'targets.0.checks.0.kind', message: 'unknown check kind "htp"; did you mean "http"?' }]);
     expect(issues(target([{ name: 'a' }]))).toEqual([{ path: 'targets.0.checks.0.kind', message: 'needs a "kind": one of http, tcp, disk, files, logs, command, system, cron, tls, dns, postgres' }]);
     expect(issues({ version: 2 })).toEqual([{ path: 'version', message: 'must be 1' }]);
