@@ -9,6 +9,7 @@ import { sshConfigSchema } from '../hosts/ssh-config.js';
 import { backupJobSchema } from '../backup/job-schema.js';
 import { channelConfigIssues, channelEntrySchema, routesSchema } from '../alerts/channel-config.js';
 import type { CheckKind } from '../checks/types.js';
+import { healSchema } from '../healing/heal-config.js';
 
 export const CONFIG_VERSION = 1;
 
@@ -29,6 +30,8 @@ export const commonCheckShape = {
   // --- Check fields of the hosts issue (dependsOn, anomaly, ...). ---
 
   // --- Check fields of the incident issue (heal, ...). ---
+  /** Self-healing on DOWN (docs/channels.md): a command on the check's host or a webhook. Off unless written. */
+  heal: healSchema.optional(),
 };
 
 const kindSchemas = checkKinds.map((kind) =>
@@ -108,6 +111,8 @@ export const settingsSchema = z.strictObject({
   // --- Settings of the hosts issue (health weights, anomaly thresholds, ...). ---
 
   // --- Settings of the incident issue (give-up age, ...). ---
+  /** A notice still undelivered after this long is failed and raises an alert about delivery. */
+  deliveryGiveUp: durationField({ min: 60_000, max: 30 * 86_400_000 }).optional(),
 });
 
 export const configSchema = z

@@ -26,6 +26,7 @@ import type { Logger } from '../log/logger.js';
 import { silentLogger } from '../log/logger.js';
 import { describeStoreError } from '../store/store-errors.js';
 import { Retention, retentionPolicy } from '../store/retention.js';
+import type { HealingHook } from '../healing/heal-coordinator.js';
 
 const SPARKLINE_POINTS = 40;
 const DELTA_COALESCE_MS = 150;
@@ -80,6 +81,8 @@ export interface MonitorEngineOptions {
   runProbe?: ProbeRunner;
   /** Builds the host of a target (its SSH connection, or this computer). */
   createHost?: (target: TargetConfig) => Host;
+  /** Self-healing (issue 8): words the recovery, and is told of transitions after they commit. */
+  healing?: HealingHook;
 }
 
 export type ReconcileReason = 'start' | 'change';
@@ -513,7 +516,8 @@ export class MonitorEngine {
         const active = store.alerts.active(alertKey(checkId));
         const latest = active ?? store.alerts.latestForCheck(checkId);
         const action = decideAlert({ next: step.state, signal: step.signal, active, latest, at: result.at });
-        if (action) this.options.alerts.apply(this.subjectOf(runtime), action, result.message, result.at, tx);
+        const recovery = action?.kind === 'resolve' ? this.options.healing?.recoveryNote(checkId) : null;
+        if (action) this.options.alerts.apply({ ...this.subjectOf(runtime), recovery }, action, result.message, result.at, tx);
       });
     } catch (error) {
       // Nothing was written and memory stays where it was: the next probe decides again.
@@ -535,6 +539,7 @@ export class MonitorEngine {
         at: result.at,
         message: result.message,
       });
+      this.options.healing?.onTransition(this.subjectOf(runtime), step.transition.to, result.at);
     }
     this.markDirty(checkId);
   }

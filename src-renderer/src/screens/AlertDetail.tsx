@@ -13,6 +13,8 @@ const EVENT_META: Record<AlertEventType, { label: string; icon: IconName; tone: 
   reminder: { label: 'Reminder', icon: 'clock', tone: 'warn' },
   acknowledged: { label: 'Acknowledged', icon: 'check', tone: 'info' },
   resolved: { label: 'Resolved', icon: 'check', tone: 'ok' },
+  silenced: { label: 'Silenced', icon: 'clock', tone: 'info' },
+  heal: { label: 'Self-healing', icon: 'refresh', tone: 'warn' },
 };
 
 export function AlertDetailScreen({ id }: { id: number }) {
