@@ -115,6 +115,12 @@ function AlertDetailBody({
                 </dd>
               </div>
             )}
+            {(alert.silencedUntil ?? 0) > now && alert.state !== 'resolved' && (
+              <div>
+                <dt>Silenced</dt>
+                <dd data-testid="alert-silenced">until {dateTime(alert.silencedUntil!)}: no reminders; the recovery is still sent</dd>
+              </div>
+            )}
             {alert.resolvedAt !== null && (
               <div>
                 <dt>Resolved</dt>
