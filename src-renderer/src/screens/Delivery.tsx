@@ -16,11 +16,11 @@ import { ConfirmDialog } from '../components/Dialog';
 import '../styles/incident.css';
 
 const GIVE_UP_CHOICES = [
-  { value: '1h', label: '1 hour' },
-  { value: '6h', label: '6 hours' },
-  { value: '24h', label: '24 hours' },
-  { value: '3d', label: '3 days' },
-  { value: '7d', label: '7 days' },
+  { value: '1h', label: '1 hour', ms: 3_600_000 },
+  { value: '6h', label: '6 hours', ms: 6 * 3_600_000 },
+  { value: '24h', label: '24 hours', ms: 86_400_000 },
+  { value: '3d', label: '3 days', ms: 3 * 86_400_000 },
+  { value: '7d', label: '7 days', ms: 7 * 86_400_000 },
 ];
 const EVENTS: NoticeKind[] = ['opened', 'reminder', 'recovered', 'acknowledged', 'resolved'];
 
@@ -242,7 +242,7 @@ function GiveUpAge({ giveUpMs }: { giveUpMs: number | null }) {
   const toast = useApp((s) => s.toast);
   const [busy, setBusy] = useState(false);
   if (giveUpMs === null) return null;
-  const current = GIVE_UP_CHOICES.find((c) => c.value === formatChoice(giveUpMs))?.value ?? '';
+  const current = GIVE_UP_CHOICES.find((c) => c.ms === giveUpMs)?.value ?? '';
   const change = async (value: string) => {
     setBusy(true);
     try {
@@ -269,12 +269,6 @@ function GiveUpAge({ giveUpMs }: { giveUpMs: number | null }) {
       </select>
     </div>
   );
-}
-
-function formatChoice(ms: number): string {
-  if (ms % 86_400_000 === 0) return `${ms / 86_400_000}d`;
-  if (ms % 3_600_000 === 0) return `${ms / 3_600_000}h`;
-  return '';
 }
 
 function RoutePreviewSection() {
