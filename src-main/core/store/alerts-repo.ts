@@ -220,7 +220,8 @@ export class AlertsRepo {
       where.push('opened_at < ?');
       params.push(q.to);
     }
-    if (q.state === 'active') where.push("state <> 'resolved'");
+    // IN rather than <> 'resolved', so the (state, opened_at) index serves the active ones.
+    if (q.state === 'active') where.push("state IN ('open', 'acknowledged')");
     else if (q.state) {
       where.push('state = ?');
       params.push(q.state);
