@@ -18,6 +18,7 @@ import { AlertManager } from '../../../src-main/core/alerts/alert-manager.js';
 import { watchDeliveries, deliveryAlertKey } from '../../../src-main/core/alerts/delivery-watch.js';
 import type { AlertChannel, AlertNotice } from '../../../src-main/core/alerts/channel.js';
 import { RecordingChannel, waitFor } from '../../helpers/core-harness.js';
+import { dispatch } from '../../../src-main/core/api/methods.js';
 
 const cleanups: Array<() => Promise<void> | void> = [];
 afterEach(async () => {
@@ -195,6 +196,22 @@ routes:
     expect(critical.channels.filter((c) => c.deliver).map((c) => c.channel)).toEqual(['ops-mail', 'team-chat']);
     const web2 = await rt.service.previewRoute({ target: 'web2', check: 'api', event: 'recovered' });
     expect(web2.text).toBe('A "recovered" notice on web2/api would go to no channel.');
+  });
+});
+
+describe('incident methods through the validated dispatch', () => {
+  it('answer in words for bad input and missing rows; CSV of nothing is its header', async () => {
+    const rt = await boot('version: 1\n');
+    await expect(dispatch(rt.service, 'silenceAlert', { id: 1, forMs: 40 * 86_400_000 })).rejects.toMatchObject({ code: 'invalid_input', issues: [{ path: 'forMs', message: 'at most 30 days' }] });
+    await expect(dispatch(rt.service, 'alertHistory', { text: 'x'.repeat(201) })).rejects.toMatchObject({ issues: [{ path: 'text', message: 'at most 200 characters' }] });
+    await expect(dispatch(rt.service, 'retryDelivery', { id: 99 })).rejects.toThrow('no undelivered notice with id 99 (it may have been delivered meanwhile)');
+    await expect(dispatch(rt.service, 'silenceAlert', { id: 99, forMs: 60_000 })).rejects.toThrow('no alert with id 99');
+    expect(await dispatch(rt.service, 'exportAlertsCsv', { text: 'nginx' })).toEqual({
+      csv: 'id,target,check,severity,state,title,message,opened_at,acked_at,ack_note,resolved_at,resolved_by,failed_probes\r\n',
+      rows: 0,
+      truncated: false,
+    });
+    expect(await dispatch(rt.service, 'deliveryQueue', undefined)).toMatchObject({ items: [], giveUpMs: 86_400_000 });
   });
 });
 
