@@ -98,6 +98,8 @@ export class HealCoordinator implements HealingHook {
   private readonly timers = new Map<number, NodeJS.Timeout>();
   /** Heals running now whose action succeeded (the check may come back before the verify probe). */
   private readonly acted = new Map<number, string>();
+  /** Checks the schedule saw up again while their heal (whose action succeeded) was still verifying. */
+  private readonly recoveredWhileHealing = new Set<number>();
   private readonly abort = new AbortController();
   private stopped = false;
   private readonly now: () => number;
@@ -158,6 +160,7 @@ export class HealCoordinator implements HealingHook {
       return;
     }
     if (to === 'up' || to === 'degraded') {
+      if (this.acted.has(subject.checkId)) this.recoveredWhileHealing.add(subject.checkId);
       this.clearTimer(subject.checkId);
       // After any heal in flight has recorded its outcome: the outage is over.
       this.chain(subject.checkId, async () => {
@@ -235,7 +238,13 @@ export class HealCoordinator implements HealingHook {
         host: this.options.hostOf(subject.checkId),
         secrets: this.options.secrets,
         now: this.now,
-        verify: (signal) => this.options.probe(subject, signal),
+        // Up by the verification probe, or by the check's own schedule meanwhile (the notice then
+        // already credits this heal, so the audit agrees with it).
+        verify: async (signal) => {
+          if (this.recoveredWhileHealing.has(subject.checkId)) return true;
+          const up = await this.options.probe(subject, signal);
+          return up || this.recoveredWhileHealing.has(subject.checkId);
+        },
         signal: this.abort.signal,
         // Called only once the action succeeded: from then on a recovery is credited to it.
         sleep: (ms, signal) => {
@@ -245,6 +254,7 @@ export class HealCoordinator implements HealingHook {
       });
     } finally {
       this.acted.delete(subject.checkId);
+      this.recoveredWhileHealing.delete(subject.checkId);
     }
 
     const at = this.now();

@@ -2,14 +2,15 @@
 // killed by the test; the check's `heal:` command (run through the engine's host of the check)
 // restarts it. The recovery notice names the heal; the breaker opens after repeated failed heals
 // and is still open after Kaavan restarts on the same data folder; every attempt is audited and on
-// the alert's timeline.
+// the alert's timeline; over SSH, the command runs on the target's host (a real sshd on 127.0.0.1).
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createKaavan, type KaavanRuntime } from '../../../src-main/core/kaavan.js';
 import { FileConfigStore } from '../../../src-main/core/config/file-config-store.js';
-import { createSecretStore } from '../../../src-main/core/secrets/secrets.js';
+import { createSecretStore, envVarName } from '../../../src-main/core/secrets/secrets.js';
+import { makeClientKey, sshdUnavailableReason, startSshd } from '../../helpers/sshd.js';
 import { localHost } from '../../../src-main/core/hosts/local-host.js';
 import { closedPort } from '../../helpers/test-servers.js';
 import { silentLogger } from '../../../src-main/core/log/logger.js';
@@ -51,7 +52,7 @@ function workspace() {
   return dir;
 }
 
-async function boot(dir: string, yaml: string, channel: RecordingChannel): Promise<KaavanRuntime> {
+async function boot(dir: string, yaml: string, channel: RecordingChannel, env: Record<string, string> = {}): Promise<KaavanRuntime> {
   const configFile = join(dir, 'kaavan.yaml');
   writeFileSync(configFile, yaml);
   const rt = await createKaavan({
@@ -59,7 +60,7 @@ async function boot(dir: string, yaml: string, channel: RecordingChannel): Promi
     dataDir: join(dir, 'data'),
     mode: 'headless',
     channels: [channel],
-    secrets: createSecretStore({ backend: null, env: {} }),
+    secrets: createSecretStore({ backend: null, env }),
     logger: silentLogger,
   });
   let stopped = false;
@@ -77,7 +78,7 @@ const checkYaml = (port: number, heal: string) => `version: 1
 targets:
   - name: web1
     checks:
-      - { name: homepage, kind: http, url: "http://127.0.0.1:${port}/", interval: 1s, timeout: 500ms, retries: 0, heal: ${heal} }
+      - { name: homepage, kind: http, url: "http://127.0.0.1:${port}/", interval: 1s, timeout: 900ms, retries: 1, heal: ${heal} }
 `;
 
 describe('self-healing in the running engine', () => {
@@ -150,5 +151,36 @@ describe('self-healing in the running engine', () => {
     const all = await rt.service.searchAudit({ action: 'heal' });
     expect(all.map((r) => r.detail.result)).toEqual(['skipped', 'failed', 'failed']);
     expect(String(all[0]!.detail.message)).toMatch(/^not healing: the circuit breaker is open until \d\d:\d\d:\d\d UTC after 2 failed heals$/);
+  }, 90_000);
+});
+
+describe.skipIf(sshdUnavailableReason() !== null)('self-healing over SSH', () => {
+  it("runs the heal command on the target's SSH host (a real sshd on 127.0.0.1)", async () => {
+    const dir = workspace();
+    const service = await webService(dir);
+    await localHost.exec(service.restart);
+    const key = makeClientKey();
+    const sshd = await startSshd({ authorizedKeys: [key.publicKey] });
+    cleanups.push(() => sshd.stop());
+    const channel = new RecordingChannel();
+    const yaml = `version: 1
+targets:
+  - name: web1
+    ssh: { host: 127.0.0.1, port: ${sshd.port}, user: root, keyRef: web1-key, hostKey: "${sshd.hostKeyFingerprint}" }
+    checks:
+      - { name: homepage, kind: http, url: "http://127.0.0.1:${service.port}/", interval: 1s, timeout: 900ms, retries: 1, heal: { command: "${service.restart.replace(/"/g, '\\"')}", label: "restart web", verifyAfter: 2s, cooldown: 0s } }
+`;
+    const rt = await boot(dir, yaml, channel, { [envVarName('web1-key')]: key.privateKey });
+    await waitFor(async () => (await rt.service.overview()).targets[0]?.checks[0]?.status === 'up');
+
+    service.kill();
+    const recovered = await waitFor(() => channel.notices.find((n) => n.kind === 'recovered'), 40_000);
+    expect(recovered.body).toMatch(/^Recovered after 'restart web'; down for .+$/);
+    const [row] = await waitFor(async () => {
+      const rows = await rt.service.searchAudit({ action: 'heal' });
+      return rows.length > 0 ? rows : null;
+    });
+    // Ran over SSH, as root on the sshd's port, not on "this computer".
+    expect(row!.detail).toMatchObject({ result: 'healed', kind: 'command', exitCode: 0, host: `root@127.0.0.1:${sshd.port}` });
   }, 90_000);
 });
