@@ -56,9 +56,11 @@ export interface Alert {
   /** Failures seen while the alert was open. */
   count: number;
   metadata: Record<string, unknown>;
+  /** Until when reminders are held back (issue 8); the resolved notice is always sent. */
+  silencedUntil?: number | null;
 }
 
-export type AlertEventType = 'opened' | 'reminder' | 'acknowledged' | 'resolved' | 'reopened';
+export type AlertEventType = 'opened' | 'reminder' | 'acknowledged' | 'resolved' | 'reopened' | 'silenced' | 'heal';
 
 export interface AlertEvent {
   id: number;

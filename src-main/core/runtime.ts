@@ -16,6 +16,9 @@ import { ChannelSet } from './alerts/channel-set.js';
 import { Escalator } from './alerts/escalation.js';
 import { createHostForTarget } from './hosts/create-host.js';
 import { createChannel } from './alerts/channel-config.js';
+import { HealCoordinator } from './healing/heal-coordinator.js';
+import { watchDeliveries } from './alerts/delivery-watch.js';
+import { giveUpMsOf } from './api/incident-methods.js';
 
 /** How often Kaavan looks at its own delivery backlog. */
 const BACKLOG_CHECK_MS = 30_000;
@@ -49,12 +52,14 @@ export async function createKaavan(options: KaavanOptions): Promise<KaavanRuntim
   let engine: MonitorEngine | null = null;
   let channelSet: ChannelSet | null = null;
   let escalator: Escalator | null = null;
+  let healing: HealCoordinator | null = null;
   const location = options.configStore.location;
   const config = new ConfigManager(
     options.configStore,
     async (doc) => {
       await channelSet?.apply(doc);
       escalator?.apply(doc);
+      healing?.apply(doc);
       await engine?.reconcile(doc, 'change');
       health.clear('config-invalid');
       events.emit({ type: 'config.changed' });
@@ -103,17 +108,8 @@ export async function createKaavan(options: KaavanOptions): Promise<KaavanRuntim
     (type, alert, text) => events.emit({ type: `alert.${type}`, alert, text }),
     now,
   );
-  engine = new MonitorEngine({
-    store,
-    alerts,
-    health,
-    emit: (e) => events.emit(e),
-    now,
-    log,
-    ...(options.monotonic ? { monotonic: options.monotonic } : {}),
-    ...(options.hasNetwork ? { hasNetwork: options.hasNetwork } : {}),
-    createHost: (target) => createHostForTarget(target, { secrets, log }),
-    runProbe: createProbeRunner({
+  // One probe runner for the schedule and for the heal's verification probe (not recorded).
+  const runProbe = createProbeRunner({
       now,
       log,
       secrets,
@@ -126,7 +122,33 @@ export async function createKaavan(options: KaavanOptions): Promise<KaavanRuntim
           delete: (key) => store.checkKv.delete(id, key),
         };
       },
-    }),
+    });
+  healing = new HealCoordinator({
+    store,
+    hostOf: (checkId) => engine!.hostOf(checkId),
+    secrets,
+    now,
+    log,
+    probe: async (subject, signal) => {
+      const runtime = engine?.findCheck(subject.target, subject.check);
+      if (!runtime) return false;
+      const outcome = await runProbe(runtime.check, AbortSignal.any([signal, AbortSignal.timeout(runtime.check.timeoutMs)]));
+      return outcome.status === 'up';
+    },
+  });
+  healing.apply(initial);
+  engine = new MonitorEngine({
+    store,
+    alerts,
+    health,
+    emit: (e) => events.emit(e),
+    now,
+    log,
+    ...(options.monotonic ? { monotonic: options.monotonic } : {}),
+    ...(options.hasNetwork ? { hasNetwork: options.hasNetwork } : {}),
+    createHost: (target) => createHostForTarget(target, { secrets, log }),
+    runProbe,
+    healing,
   });
   try {
     await engine.reconcile(initial, 'start');
@@ -147,6 +169,8 @@ export async function createKaavan(options: KaavanOptions): Promise<KaavanRuntim
     events,
     health,
     now,
+    healing,
+    deliveryLanes: { names: () => notifier.channelNames, kick: () => void notifier.flush() },
     channelFor: (name) => {
       const entry = (config.current.channels ?? []).find((c) => c.name === name);
       if (entry) return createChannel(entry, { secrets, log, now, ...(options.desktopChannel ? { desktop: options.desktopChannel } : {}) });
@@ -166,6 +190,14 @@ export async function createKaavan(options: KaavanOptions): Promise<KaavanRuntim
       // The store's own failures are reported by the engine.
     }
   };
+  // The give-up age: undelivered notices older than it fail and raise an alert about delivery.
+  const giveUp = () => {
+    try {
+      watchDeliveries({ store, notifier, now, giveUpMs: () => giveUpMsOf(config.current), onAlert: (type, alert, text) => events.emit({ type: `alert.${type}`, alert, text }) });
+    } catch (error) {
+      log.warn('checking the delivery queue failed', { error: error instanceof Error ? error.message : String(error) });
+    }
+  };
   let backlogTimer: NodeJS.Timeout | null = null;
   let stopped = false;
   return {
@@ -174,7 +206,8 @@ export async function createKaavan(options: KaavanOptions): Promise<KaavanRuntim
       notifier.start();
       engine!.start();
       checkBacklog();
-      backlogTimer = setInterval(checkBacklog, BACKLOG_CHECK_MS);
+      giveUp();
+      backlogTimer = setInterval(() => (checkBacklog(), giveUp()), BACKLOG_CHECK_MS);
       backlogTimer.unref?.();
       escalator!.start();
       config.startWatching();
@@ -199,6 +232,7 @@ export async function createKaavan(options: KaavanOptions): Promise<KaavanRuntim
       config.stopWatching();
       // Order matters: no new probes, then wait for deliveries in flight, then close the store.
       await engine!.stop();
+      await healing!.stop();
       await notifier.stop();
       store.close();
       await lock.release();

@@ -13,6 +13,7 @@ import { channelSecretRefs, createChannel, describeChannel, sendTest } from '../
 import { consoleLogger } from '../core/log/logger.js';
 import { createHostForTarget } from '../core/hosts/create-host.js';
 import { backupCommand, BackupUsageError, restoreCommand } from './backup-cli.js';
+import { auditCommand, AuditUsageError } from './audit-cli.js';
 import { createFileLogger } from '../core/log/file-logger.js';
 import { installProcessGuards } from '../core/log/process-guards.js';
 import { createSecretStore } from '../core/secrets/secrets.js';
@@ -49,6 +50,7 @@ Commands:
   backup forget JOB          apply the job's retention (--dry-run: only show what would go)
   backup verify RUN          re-read a run from its destination and check every file
   restore RUN --to DIR       restore a run (or --include GLOB paths) into DIR, never outside it
+  audit [--since 24h]        the audit log, newest first (--action, --subject, --actor, --limit N)
 
 Options (every command):
   --config FILE   YAML or JSON configuration (default: $KAAVAN_CONFIG or <data>/config.yaml)
@@ -73,7 +75,7 @@ export interface CliIo {
   onReloadSignal?: (reload: () => void) => () => void;
 }
 
-const COMMANDS = ['config', 'check', 'serve', 'secret', 'channel', 'backup', 'restore'] as const;
+const COMMANDS = ['config', 'check', 'serve', 'secret', 'channel', 'backup', 'restore', 'audit'] as const;
 const OPTIONS = {
   config: { type: 'string' },
   data: { type: 'string' },
@@ -84,6 +86,11 @@ const OPTIONS = {
   include: { type: 'string', multiple: true },
   'dry-run': { type: 'boolean' },
   'new-token': { type: 'boolean' },
+  since: { type: 'string' },
+  action: { type: 'string' },
+  subject: { type: 'string' },
+  actor: { type: 'string' },
+  limit: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
   version: { type: 'boolean', short: 'v' },
 } as const;
@@ -193,6 +200,12 @@ export async function main(argv: string[], partialIo: Partial<CliIo> = {}): Prom
           process.off('SIGINT', onSignal);
         }
       }
+      case 'audit':
+        try {
+          return await auditCommand({ json, dataDir, stdout: io.stdout }, values);
+        } catch (error) {
+          throw error instanceof AuditUsageError ? new UsageError(error.message) : error;
+        }
       default: {
         const guess = nearest(command ?? '', COMMANDS);
         throw new UsageError(`unknown command "${command}"; ${guess ? `did you mean "${guess}"?` : 'run "kaavan --help"'}`);

@@ -117,12 +117,14 @@ class Shell {
       else if (event.type === 'checks.changed') void service.overview().then((o) => this.tray?.update(o)).catch(() => undefined);
       else if (event.type === 'health') this.onHealth(event.health);
       else if (event.type === 'config.changed') void this.refreshSettings();
+      if (event.type.startsWith('alert.') || event.type === 'checks.changed') this.refreshTrayAlerts();
     });
     await this.refreshSettings();
     await runtime.start();
     this.unwatchPower = watchPower(powerMonitor, runtime.power, logger);
     this.tray.update(await service.overview());
     this.onHealth(await service.health());
+    this.refreshTrayAlerts();
 
     // Never in an installed app: the hook hands the data folder and the service to any caller.
     if (process.env.KAAVAN_E2E === '1' && !app.isPackaged) this.installTestHook(service);
@@ -229,6 +231,7 @@ class Shell {
       ...(name ? { name } : {}),
       enabled: () => this.settings.notifications !== false,
       onClick: (alertId, checkId) => this.openWindow(checkId !== null ? checkRoute(checkId) : alertRoute(alertId)),
+      onAction: (alertId, action) => this.onTrayAction({ alert: alertId, ...action }),
       ...(this.appIcon ? { icon: this.appIcon } : {}),
     });
   }
@@ -252,7 +255,21 @@ class Shell {
     await this.loginItemQueue;
   }
 
+  /** The tray's "Open alerts" submenu follows the active alerts (issue 8). */
+  private refreshTrayAlerts(): void {
+    void this.service
+      ?.listAlerts({ state: 'active', limit: 50 })
+      .then((alerts) => this.tray?.setAlerts(alerts))
+      .catch(() => undefined);
+  }
+
   private onTrayAction(action: TrayAction): void {
+    if (typeof action === 'object') {
+      // Acknowledge or silence an alert from the tray or a notification's button.
+      const done = action.do === 'acknowledge' ? this.service?.acknowledgeAlert({ id: action.alert }) : this.service?.silenceAlert({ id: action.alert, forMs: action.forMs });
+      void done?.then(() => this.refreshTrayAlerts()).catch((error: unknown) => log(`cannot ${action.do} alert ${action.alert}`, error));
+      return;
+    }
     switch (action) {
       case 'open-dashboard':
         this.openWindow();

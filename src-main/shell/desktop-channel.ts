@@ -20,6 +20,25 @@ export interface DesktopChannelOptions {
   now?: () => number;
   /** The channel's name (a `kind: desktop` entry of the config's `channels:`); "desktop" by default. */
   name?: string;
+  /**
+   * Acknowledge / Silence 1 h from the notification's buttons (issue 8). Only macOS and Windows
+   * show notification buttons; Linux notification daemons get none (use the tray menu there).
+   */
+  onAction?: (alertId: number, action: NotificationAlertAction) => void;
+  /** process.platform, injectable for tests. */
+  platform?: NodeJS.Platform;
+}
+
+export type NotificationAlertAction = { do: 'acknowledge' } | { do: 'silence'; forMs: number };
+
+/** The buttons of a notice's notification, in order; none for a recovery. */
+export function notificationActions(kind: NoticeKind, platform: NodeJS.Platform): Array<{ text: string; action: NotificationAlertAction }> {
+  if (platform !== 'darwin' && platform !== 'win32') return [];
+  if (kind !== 'opened' && kind !== 'reminder') return [];
+  return [
+    { text: 'Acknowledge', action: { do: 'acknowledge' } },
+    { text: 'Silence 1 h', action: { do: 'silence', forMs: 3_600_000 } },
+  ];
 }
 
 export class DesktopChannel implements AlertChannel {
@@ -42,12 +61,21 @@ export class DesktopChannel implements AlertChannel {
     if (now - notice.at > STALE_NOTICE_MS) return;
     if (!Notification.isSupported()) throw new Error('desktop notifications are not supported on this system');
 
+    const buttons = this.options.onAction ? notificationActions(notice.kind, this.options.platform ?? process.platform) : [];
     const notification = new Notification({
       title: notice.title,
       body: notice.body,
       ...(this.options.icon ? { icon: this.options.icon } : {}),
       urgency: notice.kind === 'recovered' ? 'low' : 'normal',
+      ...(buttons.length ? { actions: buttons.map((b) => ({ type: 'button' as const, text: b.text })) } : {}),
     });
+    if (buttons.length) {
+      // Electron 45 passes the index on the event; older versions as the second argument.
+      notification.on('action', (details: { actionIndex?: number } | undefined, index?: number) => {
+        const chosen = buttons[details?.actionIndex ?? index ?? -1];
+        if (chosen) this.options.onAction?.(notice.alert.id, chosen.action);
+      });
+    }
     const release = () => this.live.delete(notification);
     notification.on('click', () => {
       release();

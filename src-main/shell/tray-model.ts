@@ -1,12 +1,15 @@
 // What the tray shows, computed from the service's Overview and Kaavan's own health. Pure (no
 // Electron), so it is unit-tested in plain Node; tray.ts turns the model into a Tray image, tooltip
 // and Menu.
-import type { CheckStatus, KaavanHealth, Overview, OverallLevel } from '../core/model.js';
+import type { Alert, CheckStatus, KaavanHealth, Overview, OverallLevel } from '../core/model.js';
 
 /** Name of the icon in resources/tray/ (<name>.png and <name>@2x.png). */
 export type TrayIconName = OverallLevel;
 
-export type TrayAction = 'open-dashboard' | 'pause' | 'resume' | 'quit';
+/** Acknowledge or silence one alert from the tray (issue 8). */
+export type AlertTrayAction = { alert: number; do: 'acknowledge' } | { alert: number; do: 'silence'; forMs: number };
+
+export type TrayAction = 'open-dashboard' | 'pause' | 'resume' | 'quit' | AlertTrayAction;
 
 export type TrayMenuItem =
   | { type: 'separator' }
@@ -127,7 +130,30 @@ export function escapeMenuLabel(text: string): string {
   return text.replace(/&/g, '&&');
 }
 
-export function trayMenu(overview: Overview | null, health: KaavanHealth | null = null): TrayMenuItem[] {
+/** At most this many alerts in the tray's submenu; the rest are on the dashboard. */
+export const TRAY_ALERTS_MAX = 10;
+
+/**
+ * "Open alerts (2)": one submenu per active alert with Acknowledge (open ones) and Silence 1 h / 8 h.
+ * Nothing when no alert is active. Acknowledged and silenced alerts say so in their label.
+ */
+export function openAlertsMenu(alerts: readonly Alert[], now: number): TrayMenuItem[] {
+  const active = alerts.filter((a) => a.state !== 'resolved');
+  if (active.length === 0) return [];
+  const items: TrayMenuItem[] = active.slice(0, TRAY_ALERTS_MAX).map((a) => {
+    const silenced = (a.silencedUntil ?? 0) > now;
+    const marks = [a.state === 'acknowledged' ? 'acknowledged' : null, silenced ? 'silenced' : null].filter(Boolean);
+    const actions: TrayMenuItem[] = [];
+    if (a.state === 'open') actions.push({ type: 'action', label: 'Acknowledge', action: { alert: a.id, do: 'acknowledge' } });
+    actions.push({ type: 'action', label: 'Silence 1 h', action: { alert: a.id, do: 'silence', forMs: 3_600_000 } });
+    actions.push({ type: 'action', label: 'Silence 8 h', action: { alert: a.id, do: 'silence', forMs: 8 * 3_600_000 } });
+    return { type: 'submenu', label: escapeMenuLabel(`${STATUS_MARK.down}  ${a.target} / ${a.check}${marks.length ? ` (${marks.join(', ')})` : ''}`), items: actions };
+  });
+  if (active.length > TRAY_ALERTS_MAX) items.push({ type: 'label', label: `and ${active.length - TRAY_ALERTS_MAX} more on the dashboard` });
+  return [{ type: 'submenu', label: `Open alerts (${active.length})`, items }];
+}
+
+export function trayMenu(overview: Overview | null, health: KaavanHealth | null = null, alerts: readonly Alert[] = [], now = Date.now()): TrayMenuItem[] {
   const items: TrayMenuItem[] = [];
   if (hasProblems(health)) {
     for (const problem of health.problems) items.push({ type: 'label', label: escapeMenuLabel(`⚠  ${APP_TITLE} problem: ${problem.message}`) });
@@ -151,6 +177,7 @@ export function trayMenu(overview: Overview | null, health: KaavanHealth | null 
     }
   }
   items.push({ type: 'separator' });
+  items.push(...openAlertsMenu(alerts, now));
   items.push({ type: 'action', label: 'Open dashboard', action: 'open-dashboard' });
   if (overview) {
     items.push(
@@ -164,8 +191,8 @@ export function trayMenu(overview: Overview | null, health: KaavanHealth | null 
   return items;
 }
 
-export function trayModel(overview: Overview | null, health: KaavanHealth | null = null): TrayModel {
-  return { icon: trayIconFor(overview, health), tooltip: trayTooltip(overview, health), menu: trayMenu(overview, health) };
+export function trayModel(overview: Overview | null, health: KaavanHealth | null = null, alerts: readonly Alert[] = [], now = Date.now()): TrayModel {
+  return { icon: trayIconFor(overview, health), tooltip: trayTooltip(overview, health), menu: trayMenu(overview, health, alerts, now) };
 }
 
 /** Cheap structural equality, so the tray is only touched when something visible changed. */

@@ -3,7 +3,7 @@
 // unit-tested); this file only renders it.
 import { Menu, Tray, nativeImage, type MenuItemConstructorOptions, type NativeImage } from 'electron';
 import { join } from 'node:path';
-import type { KaavanHealth, Overview } from '../core/model.js';
+import type { Alert, KaavanHealth, Overview } from '../core/model.js';
 import { consoleLogger, type Logger } from '../core/log/logger.js';
 import { sameMenu, trayModel, type TrayAction, type TrayIconName, type TrayMenuItem, type TrayModel } from './tray-model.js';
 
@@ -20,6 +20,7 @@ export class KaavanTray {
   private model: TrayModel | null = null;
   private overview: Overview | null = null;
   private health: KaavanHealth | null = null;
+  private alerts: Alert[] = [];
 
   constructor(
     /** resources/tray: <status>.png and <status>@2x.png */
@@ -36,13 +37,19 @@ export class KaavanTray {
 
   update(overview: Overview | null): void {
     this.overview = overview;
-    this.render(trayModel(this.overview, this.health));
+    this.render(trayModel(this.overview, this.health, this.alerts));
+  }
+
+  /** The active alerts, for the "Open alerts" submenu (acknowledge, silence). */
+  setAlerts(alerts: Alert[]): void {
+    this.alerts = alerts;
+    this.render(trayModel(this.overview, this.health, this.alerts));
   }
 
   /** Kaavan's own health (the service's health() and its 'health' events). */
   setHealth(health: KaavanHealth | null): void {
     this.health = health;
-    this.render(trayModel(this.overview, this.health));
+    this.render(trayModel(this.overview, this.health, this.alerts));
   }
 
   snapshot(): TraySnapshot {

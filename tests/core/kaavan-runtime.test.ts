@@ -104,7 +104,7 @@ targets:
     expect(stats.p95LatencyMs).not.toBeNull();
 
     const audit = await rt.service.listAudit({});
-    expect(audit[0]).toMatchObject({ action: 'alert.acknowledge', subject: `alert ${opened.alert.id}` });
+    expect(audit[0]).toMatchObject({ action: 'alert.acknowledge', subject: 'web1 / home', detail: { alert: opened.alert.id } });
   }, 40_000);
 
   it('keeps an outage open across a restart and resolves it afterwards', async () => {

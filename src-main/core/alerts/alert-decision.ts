@@ -36,7 +36,8 @@ export function decideAlert({ next, signal, active, latest, at, alertOnDegraded 
     const downSince = next.failingSince ?? at;
     if (active) {
       if (signal?.kind === 'down') return { kind: 'reopen', alert: active };
-      if (signal?.kind === 'still-down' && signal.reminder && active.state === 'open') {
+      // A silenced alert (issue 8) sends no reminders until the silence ends; its recovery still goes out.
+      if (signal?.kind === 'still-down' && signal.reminder && active.state === 'open' && !((active.silencedUntil ?? 0) > at)) {
         return { kind: 'remind', alert: active, failuresWhileDown: signal.failuresWhileDown, downSince: signal.downSince };
       }
       return { kind: 'seen', alert: active };

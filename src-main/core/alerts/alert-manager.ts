@@ -28,6 +28,8 @@ export interface AlertSubject {
   key?: string;
   /** Severity of the DOWN alert (check option `severity`, or a target-level alert's own); default error. */
   severity?: Severity;
+  /** How the check came back, when it has a heal (issue 8): "recovered after 'restart nginx'" or "recovered by itself". */
+  recovery?: string | null;
 }
 
 export type AlertListener = (type: 'opened' | 'reminder' | 'acknowledged' | 'resolved', alert: Alert, text: string) => void;
@@ -79,7 +81,9 @@ export class AlertManager {
         alerts.seen(action.alert.id, at, message);
         return;
       case 'resolve': {
-        const text = `Recovered after being ${downtimeText(action.downtimeMs)}`;
+        const text = subject.recovery
+          ? `${subject.recovery.charAt(0).toUpperCase()}${subject.recovery.slice(1)}; ${downtimeText(action.downtimeMs)}`
+          : `Recovered after being ${downtimeText(action.downtimeMs)}`;
         const { alert, eventId } = alerts.resolve(action.alert.id, at, 'auto', text);
         this.emit(tx, 'resolved', 'recovered', alert, eventId, `${name} is back UP`, text, at);
         return;

@@ -47,6 +47,7 @@ export class Escalator {
     const now = this.now();
     try {
       for (const alert of this.store.alerts.list({ state: 'open', limit: 1000 })) {
+        if ((alert.silencedUntil ?? 0) > now) continue; // silenced (issue 8): no escalation until it ends
         const done = new Set(Array.isArray(alert.metadata.escalated) ? (alert.metadata.escalated as string[]) : []);
         const subject = { target: alert.target, check: alert.check, tags: tags.get(alert.target) ?? [], severity: alert.severity };
         const due = dueEscalations(alert, subject, routing, now, done);

@@ -17,6 +17,8 @@ import { checkKinds } from '../checks/registry.js';
 import { checkPageFacts, checkSeriesFromStore } from './check-pages.js';
 import { DashboardActions } from './dashboard-actions.js';
 import { exportConfig as exportConfigFile, importConfig as importConfigFile } from './config-transfer.js';
+import type { HealCoordinator } from '../healing/heal-coordinator.js';
+import { IncidentMethods } from './incident-methods.js';
 
 export const KAAVAN_VERSION = '0.1.0';
 
@@ -34,6 +36,9 @@ export interface ServiceDeps {
   /** A fresh channel by name (configured or built in), for "Send test"; null when there is none. */
   channelFor?: (name: string) => AlertChannel | null;
   // --- Dependencies added by later issues (dashboard, hosts, incident response, backups). ---
+  /** Incident response (issue 8): the heal coordinator and a way to wake the delivery lanes. */
+  healing?: HealCoordinator;
+  deliveryLanes?: { names: () => string[]; kick: () => void };
 
 }
 
@@ -62,7 +67,21 @@ function invalid(message: string, issues: FieldIssue[]): KaavanError {
 }
 
 export class KaavanServiceImpl implements KaavanService {
-  constructor(private readonly deps: ServiceDeps) {}
+  private readonly incident: IncidentMethods;
+
+  constructor(private readonly deps: ServiceDeps) {
+    this.incident = new IncidentMethods({
+      store: deps.store,
+      now: deps.now,
+      config: () => deps.config.current,
+      channelNames: () => deps.deliveryLanes?.names() ?? [],
+      kickDelivery: () => deps.deliveryLanes?.kick(),
+      ...(deps.healing ? { healing: deps.healing } : {}),
+      checkIdOf: (target, check) => deps.engine.findCheck(target, check)?.id ?? null,
+      audit: (action, subject, detail) => this.audit(action, subject, detail),
+      onAlertChanged: () => deps.engine.markDirty(),
+    });
+  }
 
   async info(): Promise<ServiceInfo> {
     return {
@@ -101,14 +120,14 @@ export class KaavanServiceImpl implements KaavanService {
 
   async acknowledgeAlert(input: { id: number; note?: string }) {
     const alert = this.deps.alerts.acknowledge(input.id, input.note?.trim() || null);
-    this.audit('alert.acknowledge', `alert ${input.id}`, { note: input.note ?? null });
+    this.audit('alert.acknowledge', `${alert.target} / ${alert.check}`, { alert: alert.id, note: input.note ?? null });
     this.deps.engine.markDirty();
     return alert;
   }
 
   async resolveAlert(input: { id: number; note?: string }) {
     const alert = this.deps.alerts.resolve(input.id, input.note?.trim() || null);
-    this.audit('alert.resolve', `alert ${input.id}`, { note: input.note ?? null });
+    this.audit('alert.resolve', `${alert.target} / ${alert.check}`, { alert: alert.id, note: input.note ?? null });
     this.deps.engine.markDirty();
     return alert;
   }
@@ -340,7 +359,38 @@ export class KaavanServiceImpl implements KaavanService {
 
   // --- Hosts (issue 7). ---
 
-  // --- Incident response (issue 8). ---
+  // --- Incident response (issue 8). Logic in incident-methods.ts. ---
+  async silenceAlert(input: { id: number; forMs: number; note?: string }) {
+    return this.incident.silenceAlert(input);
+  }
+
+  async alertHistory(input: Parameters<KaavanService['alertHistory']>[0]) {
+    return this.incident.alertHistory(input);
+  }
+
+  async exportAlertsCsv(input: Parameters<KaavanService['exportAlertsCsv']>[0]) {
+    return this.incident.exportAlertsCsv(input);
+  }
+
+  async deliveryQueue(input: Parameters<KaavanService['deliveryQueue']>[0]) {
+    return this.incident.deliveryQueue(input);
+  }
+
+  async retryDelivery(input: { id: number }) {
+    return this.incident.retryDelivery(input);
+  }
+
+  async previewRoute(input: Parameters<KaavanService['previewRoute']>[0]) {
+    return this.incident.previewRoute(input);
+  }
+
+  async healStatus() {
+    return this.incident.healStatus();
+  }
+
+  async searchAudit(input: Parameters<KaavanService['searchAudit']>[0]) {
+    return this.incident.searchAudit(input);
+  }
 
   // --- Backups (issue 9). ---
   // SEAM: placeholders replaced by the backup work in this same session.

@@ -14,6 +14,16 @@ const secretName = z
   .string()
   .regex(SECRET_NAME_PATTERN, 'must be 1..128 letters, digits, ".", "_" or "-"');
 
+/** The filters of the alert history (issue 8); times are ms since the epoch. */
+const alertHistoryQuery = z.strictObject({
+  text: z.string().max(200, 'at most 200 characters').optional(),
+  from: z.number().int().min(0).optional(),
+  to: z.number().int().min(0).optional(),
+  state: z.enum(['open', 'acknowledged', 'resolved', 'active']).optional(),
+  severity: z.enum(['info', 'warning', 'error', 'critical']).optional(),
+  target: name.optional(),
+});
+
 export const methodInputs = {
   info: none,
   overview: none,
@@ -80,6 +90,39 @@ export const methodInputs = {
   // --- Hosts (issue 7). ---
 
   // --- Incident response (issue 8). ---
+  silenceAlert: z.strictObject({
+    id,
+    forMs: z.number().int('must be a whole number of milliseconds').min(0).max(30 * 86_400_000, 'at most 30 days'),
+    note,
+  }),
+  alertHistory: alertHistoryQuery.extend({
+    offset: z.number().int().min(0).max(10_000_000).optional(),
+    limit: z.number().int().min(1).max(1000).optional(),
+  }),
+  exportAlertsCsv: alertHistoryQuery,
+  deliveryQueue: z
+    .strictObject({ channel: name.optional(), state: z.enum(['pending', 'failed']).optional(), limit: z.number().int().min(1).max(5000).optional() })
+    .optional()
+    .transform((v) => v ?? {}),
+  retryDelivery: z.strictObject({ id }),
+  previewRoute: z.strictObject({
+    target: name,
+    check: name,
+    severity: z.enum(['info', 'warning', 'error', 'critical']).optional(),
+    event: z.enum(['opened', 'reminder', 'recovered', 'acknowledged', 'resolved']).optional(),
+  }),
+  healStatus: none,
+  searchAudit: z
+    .strictObject({
+      action: z.string().trim().max(64).optional(),
+      subject: z.string().trim().max(200).optional(),
+      actor: z.string().trim().max(32).optional(),
+      since: z.number().int().min(0).optional(),
+      until: z.number().int().min(0).optional(),
+      limit: z.number().int().min(1).max(5000).optional(),
+    })
+    .optional()
+    .transform((v) => v ?? {}),
 
   // --- Backups (issue 9). ---
   listBackupJobs: none,

@@ -18,6 +18,12 @@ import type {
 } from '../model.js';
 import type { CheckConfig, KaavanConfig, Settings, TargetConfig } from '../config/schema.js';
 import type { FieldIssue } from './errors.js';
+import type { AlertHistoryQuery } from '../store/alerts-repo.js';
+import type { AuditFilter } from '../store/audit-repo.js';
+import type { NoticeKind } from '../alerts/channel.js';
+import type { RoutePreview } from '../alerts/routing.js';
+import type { HealStatus } from '../healing/heal-coordinator.js';
+import type { AlertHistoryPage, DeliveryQueue } from './incident-methods.js';
 
 export interface ValidationResult {
   ok: boolean;
@@ -123,6 +129,22 @@ export interface KaavanService {
   // --- Hosts (issue 7): health score, host keys, baselines, maintenance, reports. ---
 
   // --- Incident response (issue 8): silences, delivery queue, audit filters, routes, healing. ---
+  /** Holds an alert's reminders back for `forMs` (0 lifts the silence); the recovery is always sent. */
+  silenceAlert(input: { id: number; forMs: number; note?: string }): Promise<Alert>;
+  /** A page of the alert history: full-text search, time range and filters, newest first. */
+  alertHistory(input: AlertHistoryQuery): Promise<AlertHistoryPage>;
+  /** The alerts a history query matches as CSV text (at most 100,000 rows). */
+  exportAlertsCsv(input: Omit<AlertHistoryQuery, 'offset' | 'limit'>): Promise<{ csv: string; rows: number; truncated: boolean }>;
+  /** Undelivered notices (pending and failed) per channel, with attempts, last error and next attempt. */
+  deliveryQueue(input: { channel?: string; state?: 'pending' | 'failed'; limit?: number }): Promise<DeliveryQueue>;
+  /** Makes one undelivered notice due now ("Retry now"). */
+  retryDelivery(input: { id: number }): Promise<{ channel: string }>;
+  /** Where an alert on target/check with this severity and event would go (routes, quiet hours now, escalation). */
+  previewRoute(input: { target: string; check: string; severity?: Severity; event?: NoticeKind }): Promise<RoutePreview>;
+  /** Every configured heal: the exact action, its guards and the circuit breaker's state. */
+  healStatus(): Promise<HealStatus[]>;
+  /** The audit log filtered by action (or family: "alert"), subject, actor and time range. */
+  searchAudit(input: AuditFilter): Promise<AuditEntry[]>;
 
   // --- Backups (issue 9): jobs, runs, progress, restore. ---
   listBackupJobs(): Promise<BackupJobView[]>;

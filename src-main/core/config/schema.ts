@@ -10,6 +10,7 @@ import { backupJobSchema } from '../backup/job-schema.js';
 import { channelConfigIssues, channelEntrySchema, routesSchema } from '../alerts/channel-config.js';
 import type { CheckKind } from '../checks/types.js';
 import { anomalyCheckField, anomalySettingsField, dependsOnField, healthSettingsField, hostsConfigIssues, maintenanceField } from './hosts-fields.js';
+import { healSchema } from '../healing/heal-config.js';
 
 export const CONFIG_VERSION = 1;
 
@@ -38,6 +39,8 @@ export const commonCheckShape = {
   anomaly: anomalyCheckField.optional(),
 
   // --- Check fields of the incident issue (heal, ...). ---
+  /** Self-healing on DOWN (docs/channels.md): a command on the check's host or a webhook. Off unless written. */
+  heal: healSchema.optional(),
 };
 
 const kindSchemas = checkKinds.map((kind) =>
@@ -134,6 +137,8 @@ export const settingsSchema = z.strictObject({
   anomaly: anomalySettingsField.optional(),
 
   // --- Settings of the incident issue (give-up age, ...). ---
+  /** A notice still undelivered after this long is failed and raises an alert about delivery. */
+  deliveryGiveUp: durationField({ min: 60_000, max: 30 * 86_400_000 }).optional(),
 });
 
 export const configSchema = z

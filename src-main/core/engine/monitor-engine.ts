@@ -27,6 +27,7 @@ import { silentLogger } from '../log/logger.js';
 import { describeStoreError } from '../store/store-errors.js';
 import { Retention, retentionPolicy } from '../store/retention.js';
 import { HostOversight, filterSuppressed } from './host-oversight.js';
+import type { HealingHook } from '../healing/heal-coordinator.js';
 
 const SPARKLINE_POINTS = 40;
 const DELTA_COALESCE_MS = 150;
@@ -85,6 +86,8 @@ export interface MonitorEngineOptions {
   monotonic?: () => number;
   /** Whether this computer has a network interface besides loopback (observer-offline detection). */
   hasNetwork?: () => boolean;
+  /** Self-healing (issue 8): words the recovery, and is told of transitions after they commit. */
+  healing?: HealingHook;
 }
 
 export type ReconcileReason = 'start' | 'change';
@@ -569,7 +572,8 @@ export class MonitorEngine {
         const suppressed = this.oversight.suppression(runtime, result.at, step.state.failStreak > 0 ? step.state.failingSince : null);
         const decided = decideAlert({ next: step.state, signal: step.signal, active, latest, at: result.at, alertOnDegraded: check.params.alertOnDegraded });
         const action = filterSuppressed(decided, suppressed);
-        if (action) this.options.alerts.apply(this.subjectOf(runtime), action, result.message, result.at, tx);
+        const recovery = action?.kind === 'resolve' ? this.options.healing?.recoveryNote(checkId) : null;
+        if (action) this.options.alerts.apply({ ...this.subjectOf(runtime), recovery }, action, result.message, result.at, tx);
       });
     } catch (error) {
       // Nothing was written and memory stays where it was: the next probe decides again.
@@ -592,6 +596,7 @@ export class MonitorEngine {
         at: result.at,
         message: result.message,
       });
+      this.options.healing?.onTransition(this.subjectOf(runtime), step.transition.to, result.at);
     }
     this.markDirty(checkId);
     this.oversight.recorded(runtime, before);

@@ -1,6 +1,6 @@
 // A check's optional `heal:` block (docs/channels.md, "Self-healing"). Off unless written: the
-// lead's config schema adds `heal: healSchema.optional()` to the common check fields, and the UI
-// shows the exact command and asks to confirm before saving one.
+// config schema has `heal: healSchema.optional()` among the common check fields, and the UI shows
+// the exact command and asks to confirm before turning one on.
 //
 //   heal: { command: "systemctl restart nginx", label: "restart nginx", maxAttempts: 2, cooldown: 5m }
 //   heal: { webhook: { urlRef: heal-hook }, label: "redeploy" }
@@ -40,8 +40,10 @@ export const healSchema = z
       .optional(),
   })
   .superRefine((h, ctx) => {
-    if ((h.command === undefined) === (h.webhook === undefined))
+    if (h.command !== undefined && h.webhook !== undefined)
       ctx.addIssue({ code: 'custom', message: 'give either command (run on the check\'s host) or webhook: { urlRef: NAME }, not both' });
+    else if (h.command === undefined && h.webhook === undefined)
+      ctx.addIssue({ code: 'custom', message: 'needs a command (run on the check\'s host, e.g. "systemctl restart nginx") or webhook: { urlRef: NAME }' });
   });
 
 export type HealConfig = z.infer<typeof healSchema>;

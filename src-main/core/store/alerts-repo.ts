@@ -24,7 +24,60 @@ function toAlert(r: Row): Alert {
     resolvedBy: (r.resolved_by ?? null) as Alert['resolvedBy'],
     count: Number(r.count),
     metadata: JSON.parse(String(r.metadata ?? '{}')) as Record<string, unknown>,
+    silencedUntil: num(r.silenced_until),
   };
+}
+
+/** A page of the alert history (issue 8): search text, time range and the usual filters. */
+export interface AlertHistoryQuery {
+  /** Words searched in title, message, target, check and acknowledgement note (prefix match). */
+  text?: string;
+  /** Opened at or after (ms). */
+  from?: number;
+  /** Opened before (ms). */
+  to?: number;
+  state?: AlertState | 'active';
+  severity?: Severity;
+  target?: string;
+  offset?: number;
+  limit?: number;
+}
+
+/**
+ * The user's words as an FTS5 query: each word a quoted prefix term, all required. Quoting keeps
+ * FTS syntax (AND, NEAR, "*", ":") from being interpreted, so any text is a valid search.
+ */
+export function ftsQuery(text: string): string | null {
+  const words = text
+    .split(/\s+/)
+    .map((w) => w.replace(/"/g, '').trim())
+    .filter((w) => /[\p{L}\p{N}]/u.test(w));
+  if (words.length === 0) return null;
+  return words.map((w) => `"${w}"*`).join(' AND ');
+}
+
+const CSV_COLUMNS = ['id', 'target', 'check', 'severity', 'state', 'title', 'message', 'opened_at', 'acked_at', 'ack_note', 'resolved_at', 'resolved_by', 'failed_probes'] as const;
+
+function csvCell(value: unknown): string {
+  if (value === null || value === undefined) return '';
+  let text = String(value);
+  // A cell starting with = + - @ is run as a formula by spreadsheets: neutralise it.
+  if (/^[=+\-@\t\r]/.test(text)) text = `'${text}`;
+  return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+}
+
+/** The CSV of a list of alerts (RFC 4180, UTC ISO times, header row). */
+export function alertsCsv(alerts: Alert[]): string {
+  const iso = (ms: number | null) => (ms === null ? '' : new Date(ms).toISOString());
+  const lines = [CSV_COLUMNS.join(',')];
+  for (const a of alerts) {
+    lines.push(
+      [a.id, a.target, a.check, a.severity, a.state, a.title, a.message, iso(a.openedAt), iso(a.ackedAt), a.ackNote, iso(a.resolvedAt), a.resolvedBy, a.count]
+        .map(csvCell)
+        .join(','),
+    );
+  }
+  return `${lines.join('\r\n')}\r\n`;
 }
 
 export interface NewAlert {
@@ -147,6 +200,67 @@ export class AlertsRepo {
     params.push(filter.limit ?? 200);
     const sql = `SELECT * FROM alerts ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY opened_at DESC, id DESC LIMIT ?`;
     return (this.db.prepare(sql).all(...(params as never[])) as Row[]).map(toAlert);
+  }
+
+  /** Where clause and parameters of a history query (shared by the page and its count). */
+  private historyWhere(q: AlertHistoryQuery): { where: string; params: unknown[] } {
+    const where: string[] = [];
+    const params: unknown[] = [];
+    const match = q.text ? ftsQuery(q.text) : null;
+    if (q.text && match === null) where.push('0');
+    if (match !== null) {
+      where.push('id IN (SELECT rowid FROM alerts_fts WHERE alerts_fts MATCH ?)');
+      params.push(match);
+    }
+    if (q.from !== undefined) {
+      where.push('opened_at >= ?');
+      params.push(q.from);
+    }
+    if (q.to !== undefined) {
+      where.push('opened_at < ?');
+      params.push(q.to);
+    }
+    // IN rather than <> 'resolved', so the (state, opened_at) index serves the active ones.
+    if (q.state === 'active') where.push("state IN ('open', 'acknowledged')");
+    else if (q.state) {
+      where.push('state = ?');
+      params.push(q.state);
+    }
+    if (q.severity) {
+      where.push('severity = ?');
+      params.push(q.severity);
+    }
+    if (q.target) {
+      where.push('target = ?');
+      params.push(q.target);
+    }
+    return { where: where.length ? `WHERE ${where.join(' AND ')}` : '', params };
+  }
+
+  /** One page of the history, newest first, with the number of alerts matching in all. */
+  history(q: AlertHistoryQuery): { total: number; alerts: Alert[] } {
+    const { where, params } = this.historyWhere(q);
+    const total = Number((this.db.prepare(`SELECT COUNT(*) AS n FROM alerts ${where}`).get(...(params as never[])) as { n: number }).n);
+    const rows = this.db
+      .prepare(`SELECT * FROM alerts ${where} ORDER BY opened_at DESC, id DESC LIMIT ? OFFSET ?`)
+      .all(...([...params, q.limit ?? 100, q.offset ?? 0] as never[])) as Row[];
+    return { total, alerts: rows.map(toAlert) };
+  }
+
+  /** Every alert a history query matches (for CSV export), newest first, at most `max`. */
+  historyAll(q: AlertHistoryQuery, max: number): Alert[] {
+    const { where, params } = this.historyWhere(q);
+    const rows = this.db.prepare(`SELECT * FROM alerts ${where} ORDER BY opened_at DESC, id DESC LIMIT ?`).all(...([...params, max] as never[])) as Row[];
+    return rows.map(toAlert);
+  }
+
+  /** Holds reminders back until `until` (null lifts the silence), with an event on the alert. */
+  silence(id: number, until: number | null, at: number, message: string): { alert: Alert; eventId: number } {
+    return atomically(this.db, () => {
+      this.db.prepare('UPDATE alerts SET silenced_until = ? WHERE id = ?').run(until, id);
+      const eventId = this.addEvent(id, at, 'silenced', message);
+      return { alert: this.get(id)!, eventId };
+    });
   }
 
   countActive(): number {

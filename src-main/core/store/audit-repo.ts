@@ -1,6 +1,17 @@
 import { atomically, type Db } from './database.js';
 import type { AuditEntry } from '../model.js';
 
+export interface AuditFilter {
+  action?: string;
+  subject?: string;
+  actor?: string;
+  since?: number;
+  until?: number;
+  limit?: number;
+}
+
+const likeEscape = (text: string) => text.replace(/[\\%_]/g, (c) => `\\${c}`);
+
 export class AuditRepo {
   constructor(private readonly db: Db) {}
 
@@ -14,9 +25,40 @@ export class AuditRepo {
   }
 
   list(limit: number): AuditEntry[] {
-    const rows = this.db.prepare('SELECT * FROM audit ORDER BY at DESC, id DESC LIMIT ?').all(limit) as Array<
-      Record<string, unknown>
-    >;
+    return this.search({ limit });
+  }
+
+  /**
+   * Filtered, newest first (issue 8): `action` matches the action or its family ("alert" matches
+   * "alert.acknowledge"), `subject` is a case-insensitive substring, `actor` exact, times in ms.
+   */
+  search(filter: AuditFilter): AuditEntry[] {
+    const where: string[] = [];
+    const params: unknown[] = [];
+    if (filter.action) {
+      where.push("(action = ? OR action LIKE ? ESCAPE '\\')");
+      params.push(filter.action, `${likeEscape(filter.action)}.%`);
+    }
+    if (filter.subject) {
+      where.push("subject LIKE ? ESCAPE '\\'");
+      params.push(`%${likeEscape(filter.subject)}%`);
+    }
+    if (filter.actor) {
+      where.push('actor = ?');
+      params.push(filter.actor);
+    }
+    if (filter.since !== undefined) {
+      where.push('at >= ?');
+      params.push(filter.since);
+    }
+    if (filter.until !== undefined) {
+      where.push('at < ?');
+      params.push(filter.until);
+    }
+    params.push(filter.limit ?? 200);
+    const rows = this.db
+      .prepare(`SELECT * FROM audit ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY at DESC, id DESC LIMIT ?`)
+      .all(...(params as never[])) as Array<Record<string, unknown>>;
     return rows.map((r) => ({
       id: Number(r.id),
       at: Number(r.at),

@@ -236,6 +236,34 @@ const MIGRATIONS: string[] = [
   ALTER TABLE alerts ADD COLUMN silenced_until INTEGER;
   `,
   // --- Later migrations are appended here, one per change; the lead orders them when merging. ---
+  // Incident response (issue 8): full-text search over alert history (message, title, target,
+  // check, acknowledgement note) kept in step by triggers, and indexes for the paged history and
+  // the delivery queue.
+  `
+  CREATE VIRTUAL TABLE alerts_fts USING fts5(
+    title, message, target, check_name, ack_note,
+    content = 'alerts', content_rowid = 'id', tokenize = 'unicode61 remove_diacritics 2'
+  );
+  INSERT INTO alerts_fts (alerts_fts) VALUES ('rebuild');
+  CREATE TRIGGER alerts_fts_insert AFTER INSERT ON alerts BEGIN
+    INSERT INTO alerts_fts (rowid, title, message, target, check_name, ack_note)
+    VALUES (new.id, new.title, new.message, new.target, new.check_name, new.ack_note);
+  END;
+  CREATE TRIGGER alerts_fts_delete AFTER DELETE ON alerts BEGIN
+    INSERT INTO alerts_fts (alerts_fts, rowid, title, message, target, check_name, ack_note)
+    VALUES ('delete', old.id, old.title, old.message, old.target, old.check_name, old.ack_note);
+  END;
+  CREATE TRIGGER alerts_fts_update AFTER UPDATE OF title, message, target, check_name, ack_note ON alerts BEGIN
+    INSERT INTO alerts_fts (alerts_fts, rowid, title, message, target, check_name, ack_note)
+    VALUES ('delete', old.id, old.title, old.message, old.target, old.check_name, old.ack_note);
+    INSERT INTO alerts_fts (rowid, title, message, target, check_name, ack_note)
+    VALUES (new.id, new.title, new.message, new.target, new.check_name, new.ack_note);
+  END;
+  CREATE INDEX alerts_by_target_opened ON alerts(target, opened_at);
+  CREATE INDEX alerts_by_state_opened ON alerts(state, opened_at);
+  CREATE INDEX audit_by_action_time ON audit(action, at);
+  CREATE INDEX outbox_by_failed ON outbox(failed_at) WHERE failed_at IS NOT NULL AND delivered_at IS NULL;
+  `,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

@@ -119,6 +119,7 @@ export function createClient(t: Transport): KaavanClient {
     // --- Hosts (issue 7). ---
 
     // --- Incident response (issue 8). ---
+    silenceAlert: (i) => call('silenceAlert', i), alertHistory: (i) => call('alertHistory', i), exportAlertsCsv: (i) => call('exportAlertsCsv', i), deliveryQueue: (i) => call('deliveryQueue', i), retryDelivery: (i) => call('retryDelivery', i), previewRoute: (i) => call('previewRoute', i), healStatus: () => call('healStatus'), searchAudit: (i) => call('searchAudit', i),
 
     // --- Backups (issue 9). ---
     listBackupJobs: () => call('listBackupJobs'),

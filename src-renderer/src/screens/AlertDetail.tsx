@@ -13,6 +13,8 @@ const EVENT_META: Record<AlertEventType, { label: string; icon: IconName; tone: 
   reminder: { label: 'Reminder', icon: 'clock', tone: 'warn' },
   acknowledged: { label: 'Acknowledged', icon: 'check', tone: 'info' },
   resolved: { label: 'Resolved', icon: 'check', tone: 'ok' },
+  silenced: { label: 'Silenced', icon: 'clock', tone: 'info' },
+  heal: { label: 'Self-healing', icon: 'refresh', tone: 'warn' },
 };
 
 export function AlertDetailScreen({ id }: { id: number }) {
@@ -117,6 +119,12 @@ function AlertDetailBody({
                   {dateTime(alert.ackedAt)}
                   {alert.ackNote && <div className="cell-note">&ldquo;{alert.ackNote}&rdquo;</div>}
                 </dd>
+              </div>
+            )}
+            {(alert.silencedUntil ?? 0) > now && alert.state !== 'resolved' && (
+              <div>
+                <dt>Silenced</dt>
+                <dd data-testid="alert-silenced">until {dateTime(alert.silencedUntil!)}: no reminders; the recovery is still sent</dd>
               </div>
             )}
             {alert.resolvedAt !== null && (

@@ -1,11 +1,23 @@
-// Audit log: every action a person or the engine took (acknowledge, config change, pause, ...).
-import { useState } from 'react';
+// Audit log: every action a person or the engine took (acknowledge, silence, heal, config change,
+// pause, ...), filtered by action, subject, actor and time range. The same filters as
+// `kaavan audit --since 24h --action alert`.
+import { useEffect, useState } from 'react';
 import { useApp } from '../state/store';
 import { useLoader, useNow } from '../lib/hooks';
-import { dateTime, relativeTime } from '../lib/format';
+import { dateTime, plural, relativeTime } from '../lib/format';
 import { Icon } from '../components/icons';
+import '../styles/incident.css';
 
 const LIMITS = [100, 200, 500, 1000];
+const RANGES = [
+  { value: '', label: 'Any time' },
+  { value: '3600000', label: 'Last hour' },
+  { value: '86400000', label: 'Last 24 hours' },
+  { value: '604800000', label: 'Last 7 days' },
+  { value: '2592000000', label: 'Last 30 days' },
+];
+// Action families first (they match every action of the family), then the usual single actions.
+const ACTIONS = ['alert', 'heal', 'check', 'target', 'config', 'settings', 'secret', 'channel', 'delivery', 'monitoring'];
 
 function detailText(detail: Record<string, unknown>): string {
   return Object.entries(detail)
@@ -14,37 +26,119 @@ function detailText(detail: Record<string, unknown>): string {
     .join(' \u00b7 ');
 }
 
+interface AuditFilterState {
+  action: string;
+  actor: string;
+  subject: string;
+  range: string;
+  limit: number;
+}
+
+let remembered: AuditFilterState = { action: '', actor: '', subject: '', range: '', limit: 200 };
+
 export function AuditScreen() {
   const client = useApp((s) => s.client)!;
   const revision = useApp((s) => s.auditRevision);
-  const [limit, setLimit] = useState(200);
-  const audit = useLoader(() => client.listAudit({ limit }), [client, limit, revision]);
+  const [filter, setFilterState] = useState(remembered);
+  const setFilter = (next: AuditFilterState) => {
+    remembered = next;
+    setFilterState(next);
+  };
+  const [subject, setSubject] = useState(filter.subject);
+  useEffect(() => {
+    if (subject === filter.subject) return;
+    const t = setTimeout(() => setFilter({ ...remembered, subject }), 250);
+    return () => clearTimeout(t);
+  }, [subject, filter.subject]);
+
+  const audit = useLoader(
+    () =>
+      client.searchAudit({
+        limit: filter.limit,
+        ...(filter.action ? { action: filter.action } : {}),
+        ...(filter.actor ? { actor: filter.actor } : {}),
+        ...(filter.subject.trim() ? { subject: filter.subject.trim() } : {}),
+        ...(filter.range ? { since: Date.now() - Number(filter.range) } : {}),
+      }),
+    [client, filter.limit, filter.action, filter.actor, filter.subject, filter.range, revision],
+  );
   const now = useNow(15_000);
   const rows = audit.data ?? [];
+  const filtered = filter.action !== '' || filter.actor !== '' || filter.subject.trim() !== '' || filter.range !== '';
 
   return (
     <div className="screen">
       <div className="page-header">
         <div>
           <h1>Audit log</h1>
-          <p className="page-subtitle">Who did what, and when: acknowledgements, configuration changes, pauses, manual runs.</p>
+          <p className="page-subtitle">Who did what, and when: acknowledgements, silences, self-healing, configuration changes, pauses, manual runs.</p>
         </div>
         <div className="row-actions">
-          <label className="inline-label" htmlFor="audit-limit">
+          <button type="button" className="btn" onClick={audit.reload} disabled={audit.loading}>
+            <Icon name="refresh" className={audit.loading ? 'spin' : undefined} /> Refresh
+          </button>
+        </div>
+      </div>
+
+      <form className="filters card incident-filters" aria-label="Filter the audit log" onSubmit={(e) => e.preventDefault()}>
+        <div className="field field-inline">
+          <label htmlFor="audit-action" className="field-label">
+            Action
+          </label>
+          <select id="audit-action" value={filter.action} onChange={(e) => setFilter({ ...filter, action: e.target.value })} data-testid="audit-action">
+            <option value="">Any</option>
+            {ACTIONS.map((a) => (
+              <option key={a} value={a}>
+                {a}
+              </option>
+            ))}
+          </select>
+        </div>
+        <div className="field field-inline incident-search">
+          <label htmlFor="audit-subject" className="field-label">
+            Subject
+          </label>
+          <input id="audit-subject" type="search" value={subject} onChange={(e) => setSubject(e.target.value)} placeholder="e.g. web1 / homepage" maxLength={200} data-testid="audit-subject" />
+        </div>
+        <div className="field field-inline">
+          <label htmlFor="audit-actor" className="field-label">
+            Actor
+          </label>
+          <select id="audit-actor" value={filter.actor} onChange={(e) => setFilter({ ...filter, actor: e.target.value })} data-testid="audit-actor">
+            <option value="">Anyone</option>
+            <option value="user">user</option>
+            <option value="engine">engine</option>
+          </select>
+        </div>
+        <div className="field field-inline">
+          <label htmlFor="audit-range" className="field-label">
+            When
+          </label>
+          <select id="audit-range" value={filter.range} onChange={(e) => setFilter({ ...filter, range: e.target.value })} data-testid="audit-range">
+            {RANGES.map((r) => (
+              <option key={r.value} value={r.value}>
+                {r.label}
+              </option>
+            ))}
+          </select>
+        </div>
+        <div className="field field-inline">
+          <label htmlFor="audit-limit" className="field-label">
             Show
           </label>
-          <select id="audit-limit" value={limit} onChange={(e) => setLimit(Number(e.target.value))}>
+          <select id="audit-limit" value={filter.limit} onChange={(e) => setFilter({ ...filter, limit: Number(e.target.value) })}>
             {LIMITS.map((n) => (
               <option key={n} value={n}>
                 last {n}
               </option>
             ))}
           </select>
-          <button type="button" className="btn" onClick={audit.reload} disabled={audit.loading}>
-            <Icon name="refresh" className={audit.loading ? 'spin' : undefined} /> Refresh
-          </button>
         </div>
-      </div>
+        <div className="filters-count" aria-live="polite">
+          {audit.data ? plural(rows.length, 'entry', 'entries') : 'Loading\u2026'}
+        </div>
+      </form>
+
       {audit.error && (
         <p className="form-error" role="alert">
           {audit.error}
@@ -53,14 +147,14 @@ export function AuditScreen() {
       {audit.data && rows.length === 0 && (
         <div className="empty-state card">
           <span className="empty-icon">
-            <Icon name="list" size={28} />
+            <Icon name={filtered ? 'search' : 'list'} size={28} />
           </span>
-          <h2>Nothing recorded yet</h2>
-          <p>Actions such as adding a check or acknowledging an alert appear here.</p>
+          <h2>{filtered ? 'Nothing matches' : 'Nothing recorded yet'}</h2>
+          <p>{filtered ? 'Try another action, subject, actor or time range.' : 'Actions such as adding a check or acknowledging an alert appear here.'}</p>
         </div>
       )}
       {rows.length > 0 && (
-        <div className="card table-card">
+        <div className="card table-card table-scroll">
           <table className="table" data-testid="audit-table">
             <thead>
               <tr>
@@ -73,7 +167,7 @@ export function AuditScreen() {
             </thead>
             <tbody>
               {rows.map((e) => (
-                <tr key={e.id}>
+                <tr key={e.id} data-testid="audit-row" data-action={e.action}>
                   <td className="nowrap">
                     <time dateTime={new Date(e.at).toISOString()} title={dateTime(e.at)}>
                       {relativeTime(e.at, now)}
@@ -84,7 +178,7 @@ export function AuditScreen() {
                   </td>
                   <td className="mono">{e.action}</td>
                   <td>{e.subject}</td>
-                  <td className="cell-sub">{detailText(e.detail) || <span className="muted">&mdash;</span>}</td>
+                  <td className="cell-sub audit-detail">{detailText(e.detail) || <span className="muted">&mdash;</span>}</td>
                 </tr>
               ))}
             </tbody>

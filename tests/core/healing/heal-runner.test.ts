@@ -207,6 +207,6 @@ describe('self-healing', () => {
   it('config: exactly one of command or webhook', () => {
     const r = healSchema.safeParse({ label: 'x' });
     expect(r.success).toBe(false);
-    expect(r.error!.issues[0]!.message).toBe("give either command (run on the check's host) or webhook: { urlRef: NAME }, not both");
+    expect(r.error!.issues[0]!.message).toBe('needs a command (run on the check\'s host, e.g. "systemctl restart nginx") or webhook: { urlRef: NAME }');
   });
 });
