@@ -14,6 +14,7 @@ import type { AlertManager } from '../alerts/alert-manager.js';
 import type { Store } from '../store/store.js';
 import type { SecretStore } from '../secrets/secrets.js';
 import { checkKinds } from '../checks/registry.js';
+import { kindInfo } from '../checks/form.js';
 
 export const KAAVAN_VERSION = '0.1.0';
 
@@ -67,7 +68,7 @@ export class KaavanServiceImpl implements KaavanService {
       mode: this.deps.mode,
       configLocation: this.deps.config.store.location,
       dataDir: this.deps.dataDir,
-      checkKinds: checkKinds.map((k) => ({ kind: k.kind, title: k.title })),
+      checkKinds: checkKinds.map((k) => kindInfo(k)),
     };
   }
 

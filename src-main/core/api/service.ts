@@ -18,6 +18,7 @@ import type {
 } from '../model.js';
 import type { CheckConfig, KaavanConfig, Settings, TargetConfig } from '../config/schema.js';
 import type { FieldIssue } from './errors.js';
+import type { CheckKindInfo } from '../checks/form.js';
 
 export interface ValidationResult {
   ok: boolean;
@@ -38,7 +39,8 @@ export interface ServiceInfo {
   /** Where the configuration lives (a file path, or "app settings"). */
   configLocation: string;
   dataDir: string;
-  checkKinds: Array<{ kind: string; title: string }>;
+  /** Every check kind with its form description (checks/form.ts): the UI renders forms from it. */
+  checkKinds: CheckKindInfo[];
 }
 
 export interface ChannelInfo {
