@@ -13,6 +13,7 @@ import { channelSecretRefs, createChannel, describeChannel, sendTest } from '../
 import { consoleLogger } from '../core/log/logger.js';
 import { createHostForTarget } from '../core/hosts/create-host.js';
 import { backupCommand, BackupUsageError, restoreCommand } from './backup-cli.js';
+import { baselineCommand, hostCommand, HostUsageError, reportCommand, terminalQuestion } from './host-cli.js';
 import { createFileLogger } from '../core/log/file-logger.js';
 import { installProcessGuards } from '../core/log/process-guards.js';
 import { createSecretStore } from '../core/secrets/secrets.js';
@@ -45,6 +46,9 @@ Commands:
   backup forget JOB          apply the job's retention (--dry-run: only show what would go)
   backup verify RUN          re-read a run from its destination and check every file
   restore RUN --to DIR       restore a run (or --include GLOB paths) into DIR, never outside it
+  host trust TARGET          show the SSH host key a target offers and pin it as hostKey (--yes: without asking)
+  baseline accept T/CHECK    record a files check's current files as its baseline (while no Kaavan runs on --data)
+  report [--since 24h]       status summary: per target status and uptime, incidents, slowest checks, disk forecasts
 
 Options (every command):
   --config FILE   YAML or JSON configuration (default: $KAAVAN_CONFIG or <data>/config.yaml)
@@ -69,7 +73,7 @@ export interface CliIo {
   onReloadSignal?: (reload: () => void) => () => void;
 }
 
-const COMMANDS = ['config', 'check', 'serve', 'secret', 'channel', 'backup', 'restore'] as const;
+const COMMANDS = ['config', 'check', 'serve', 'secret', 'channel', 'backup', 'restore', 'host', 'baseline', 'report'] as const;
 const OPTIONS = {
   config: { type: 'string' },
   data: { type: 'string' },
@@ -79,6 +83,8 @@ const OPTIONS = {
   to: { type: 'string' },
   include: { type: 'string', multiple: true },
   'dry-run': { type: 'boolean' },
+  yes: { type: 'boolean', short: 'y' },
+  since: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
   version: { type: 'boolean', short: 'v' },
 } as const;
@@ -186,6 +192,19 @@ export async function main(argv: string[], partialIo: Partial<CliIo> = {}): Prom
           throw error;
         } finally {
           process.off('SIGINT', onSignal);
+        }
+      }
+      case 'host':
+      case 'baseline':
+      case 'report': {
+        const hostCtx = { json, dataDir, configFile, stdout: io.stdout, stderr: io.stderr, ask: terminalQuestion() };
+        try {
+          if (command === 'host') return await hostCommand(hostCtx, sub, rest, { yes: values.yes ?? false });
+          if (command === 'baseline') return await baselineCommand(hostCtx, sub, rest);
+          return await reportCommand(hostCtx, await loadConfig(ctx, false), sub === undefined ? rest : [sub, ...rest], { ...(values.since !== undefined ? { since: values.since } : {}) });
+        } catch (error) {
+          if (error instanceof HostUsageError) throw new UsageError(error.message);
+          throw error;
         }
       }
       default: {

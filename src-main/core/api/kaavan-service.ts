@@ -15,6 +15,7 @@ import type { Store } from '../store/store.js';
 import type { SecretStore } from '../secrets/secrets.js';
 import { checkKinds } from '../checks/registry.js';
 import { kindInfo } from '../checks/form.js';
+import { acceptFilesBaseline, hostDetail, offeredHostKey, saveTargetSsh, statusReport, trustHostKey, type HostMethodDeps } from './host-methods.js';
 
 export const KAAVAN_VERSION = '0.1.0';
 
@@ -309,6 +310,34 @@ export class KaavanServiceImpl implements KaavanService {
   }
 
   // --- Hosts (issue 7). ---
+  async hostKeyOffer(input: { target?: string; host?: string; port?: number }) {
+    return offeredHostKey(this.hostDeps(), input);
+  }
+
+  async trustHostKey(input: { target: string; fingerprint: string }) {
+    return trustHostKey(this.hostDeps(), input);
+  }
+
+  async saveTargetSsh(input: { target: string; ssh: unknown }) {
+    return saveTargetSsh(this.hostDeps(), input);
+  }
+
+  async acceptBaseline(input: { id: number }) {
+    return acceptFilesBaseline(this.hostDeps(), input);
+  }
+
+  async hostDetail(input: { targetId: number }) {
+    return hostDetail(this.hostDeps(), input);
+  }
+
+  async statusReport(input: { sinceMs?: number }) {
+    return statusReport(this.hostDeps(), input);
+  }
+
+  private hostDeps(): HostMethodDeps {
+    const { config, engine, store, secrets, now } = this.deps;
+    return { config, engine, store, secrets, now, audit: (action, subject, detail) => this.audit(action, subject, detail) };
+  }
 
   // --- Incident response (issue 8). ---
 

@@ -19,6 +19,8 @@ import type {
 import type { CheckConfig, KaavanConfig, Settings, TargetConfig } from '../config/schema.js';
 import type { FieldIssue } from './errors.js';
 import type { CheckKindInfo } from '../checks/form.js';
+import type { HostDetail, HostKeyOffer } from './host-methods.js';
+import type { StatusReport } from '../report/report.js';
 
 export interface ValidationResult {
   ok: boolean;
@@ -119,6 +121,18 @@ export interface KaavanService {
   acknowledgeAlerts(input: { ids: number[]; note?: string }): Promise<Alert[]>;
 
   // --- Hosts (issue 7): health score, host keys, baselines, maintenance, reports. ---
+  /** The host key a server offers (a target's, or host:port from the form), beside the pinned one. */
+  hostKeyOffer(input: { target?: string; host?: string; port?: number }): Promise<HostKeyOffer>;
+  /** Pins `fingerprint` as the target's hostKey, if the server still offers exactly that key. */
+  trustHostKey(input: { target: string; fingerprint: string }): Promise<KaavanConfig>;
+  /** Sets a target's SSH connection, or removes it with null (host-level checks then run on this computer). */
+  saveTargetSsh(input: { target: string; ssh: unknown }): Promise<KaavanConfig>;
+  /** "Accept current state": the files check's current files become its baseline. */
+  acceptBaseline(input: { id: number }): Promise<{ files: number; unreadable: string[] }>;
+  /** The host panel of a target page: system gauges, disk trends, file diffs, log lines. */
+  hostDetail(input: { targetId: number }): Promise<HostDetail>;
+  /** The status report over [sinceMs, now] (default: the last 24 h). */
+  statusReport(input: { sinceMs?: number }): Promise<StatusReport>;
 
   // --- Incident response (issue 8): silences, delivery queue, audit filters, routes, healing. ---
 

@@ -115,6 +115,12 @@ export function createClient(t: Transport): KaavanClient {
     acknowledgeAlerts: (i) => call('acknowledgeAlerts', i),
 
     // --- Hosts (issue 7). ---
+    hostKeyOffer: (i) => call('hostKeyOffer', i),
+    trustHostKey: (i) => call('trustHostKey', i),
+    saveTargetSsh: (i) => call('saveTargetSsh', i),
+    acceptBaseline: (i) => call('acceptBaseline', i),
+    hostDetail: (i) => call('hostDetail', i),
+    statusReport: (i) => call('statusReport', i),
 
     // --- Incident response (issue 8). ---
 
