@@ -219,7 +219,7 @@ function CardHead({ title, name, status, icon }: { title: string; name: string; 
   return (
     <div className="host-card-head">
       <h2 className="host-card-title">
-        <Icon name={icon} /> {title} <span className="muted">· {name}</span>
+        <Icon name={icon} /> <span className="nowrap">{title}</span> <span className="muted host-card-name">· {name}</span>
       </h2>
       <StatusBadge status={status} size="sm" />
     </div>
