@@ -16,6 +16,14 @@ import { checkFromForm, fieldsFor, formFromCheck, issuesByField, withKind, type 
 import '../styles/host.css';
 
 const MAIN_SECTION = 'What to check';
+const SECRET_LIST_ID = 'check-secret-names';
+
+/** "not set yet" when a referenced secret does not exist (null while the list is unknown). */
+function missingSecret(name: string, known: string[] | null): string | null {
+  const trimmed = name.trim();
+  if (!trimmed || known === null || known.includes(trimmed)) return null;
+  return `The secret “${trimmed}” is not set yet: add it in Settings → Secrets (or kaavan secret set ${trimmed}); until then the probe is down.`;
+}
 
 /** The field's hint: its help, and the default when one applies. */
 function hintOf(field: FormFieldSpec): string | undefined {
@@ -46,6 +54,14 @@ export function CheckDialog({
   const [submitError, setSubmitError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   const formRef = useRef<HTMLFormElement>(null);
+  // Names of the secrets that exist (never their values), offered while typing a reference.
+  const [secretNames, setSecretNames] = useState<string[] | null>(null);
+  useEffect(() => {
+    client.listSecrets().then(
+      (list) => setSecretNames(list.map((s) => s.name)),
+      () => setSecretNames(null),
+    );
+  }, [client]);
 
   const fields = useMemo(() => fieldsFor(kinds, form.kind), [kinds, form.kind]);
   const candidate = useMemo(() => checkFromForm(form, kinds, check), [form, kinds, check]);
@@ -160,6 +176,7 @@ export function CheckDialog({
                 <FormFieldInput
                   key={field.path}
                   field={field}
+                  secretNames={secretNames}
                   value={form.values[field.path]}
                   onChange={(v) => set(field.path, v)}
                   error={errorFor(field.path)}
@@ -169,6 +186,11 @@ export function CheckDialog({
             </div>
           </fieldset>
         ))}
+        <datalist id={SECRET_LIST_ID}>
+          {(secretNames ?? []).map((n) => (
+            <option key={n} value={n} />
+          ))}
+        </datalist>
         <FormFooter busy={busy} onCancel={onClose} submitLabel={check ? 'Save check' : 'Add check'} submitTestId="check-save" />
       </form>
     </Dialog>
@@ -176,8 +198,23 @@ export function CheckDialog({
 }
 
 /** One field of a kind's form, by its type. Test ids use the path ("input-expect.status"). */
-function FormFieldInput({ field, value, onChange, error, autoFocus }: { field: FormFieldSpec; value: FieldValue | undefined; onChange: (value: FieldValue) => void; error: string[] | null; autoFocus?: boolean }) {
-  const hint = hintOf(field);
+function FormFieldInput({
+  field,
+  value,
+  onChange,
+  error,
+  autoFocus,
+  secretNames,
+}: {
+  field: FormFieldSpec;
+  value: FieldValue | undefined;
+  onChange: (value: FieldValue) => void;
+  error: string[] | null;
+  autoFocus?: boolean;
+  secretNames: string[] | null;
+}) {
+  const missing = field.type === 'secret' && typeof value === 'string' ? missingSecret(value, secretNames) : null;
+  const hint = missing ?? hintOf(field);
   const testId = `field-${field.path}`;
   if (field.type === 'boolean') {
     return (
@@ -187,7 +224,7 @@ function FormFieldInput({ field, value, onChange, error, autoFocus }: { field: F
       </div>
     );
   }
-  if (field.type === 'map') return <MapTable field={field} rows={(value as MapRow[] | undefined) ?? []} onChange={onChange} error={error} hint={hint} />;
+  if (field.type === 'map') return <MapTable field={field} rows={(value as MapRow[] | undefined) ?? []} onChange={onChange} error={error} hint={hint} secretNames={secretNames} />;
   if (field.type === 'rows') return <RecordTable field={field} rows={(value as RecordRow[] | undefined) ?? []} onChange={onChange} error={error} hint={hint} />;
   const textValue = typeof value === 'string' ? value : '';
   const wide = field.multiline || field.type === 'list';
@@ -226,6 +263,7 @@ function FormFieldInput({ field, value, onChange, error, autoFocus }: { field: F
             autoComplete="off"
             spellCheck={false}
             data-autofocus={autoFocus || undefined}
+            list={field.type === 'secret' ? SECRET_LIST_ID : undefined}
             onChange={(e) => onChange(e.target.value)}
           />
         );
@@ -235,7 +273,22 @@ function FormFieldInput({ field, value, onChange, error, autoFocus }: { field: F
 }
 
 /** Name → value pairs (HTTP headers) as a table; a value may be the name of a secret instead. */
-function MapTable({ field, rows, onChange, error, hint }: { field: FormFieldSpec; rows: MapRow[]; onChange: (rows: MapRow[]) => void; error: string[] | null; hint?: string }) {
+function MapTable({
+  field,
+  rows,
+  onChange,
+  error,
+  hint,
+  secretNames,
+}: {
+  field: FormFieldSpec;
+  rows: MapRow[];
+  onChange: (rows: MapRow[]) => void;
+  error: string[] | null;
+  hint?: string;
+  secretNames: string[] | null;
+}) {
+  const missing = rows.filter((r) => r.secret).map((r) => missingSecret(r.value, secretNames)).find(Boolean);
   const update = (i: number, change: Partial<MapRow>) => onChange(rows.map((r, j) => (j === i ? { ...r, ...change } : r)));
   const keyLabel = field.keyLabel ?? 'Name';
   return (
@@ -268,6 +321,7 @@ function MapTable({ field, rows, onChange, error, hint }: { field: FormFieldSpec
                     aria-label={row.secret ? `Secret name for ${row.name || `${keyLabel.toLowerCase()} ${i + 1}`}` : `Value of ${row.name || `${keyLabel.toLowerCase()} ${i + 1}`}`}
                     value={row.value}
                     placeholder={row.secret ? 'secret name' : 'value'}
+                    list={row.secret ? SECRET_LIST_ID : undefined}
                     onChange={(e) => update(i, { value: e.target.value })}
                     data-testid={`input-${field.path}-value`}
                   />
@@ -298,7 +352,7 @@ function MapTable({ field, rows, onChange, error, hint }: { field: FormFieldSpec
           <span>{error.join('; ')}</span>
         </div>
       ) : (
-        hint && <div className="field-hint">{hint}</div>
+        (missing ?? hint) && <div className="field-hint">{missing ?? hint}</div>
       )}
     </div>
   );

@@ -2,7 +2,7 @@
 // health score with its breakdown, system gauges, each disk's trend with its forecast line, the
 // file-integrity diff with "Accept current state", and a logs check's matching lines. Figures come
 // from the hostDetail method, reloaded whenever one of the target's checks reports a new result.
-import { useMemo, useState } from 'react';
+import { createContext, useContext, useMemo, useState } from 'react';
 import type { CheckStatus, TargetView } from '../../../../src-main/core/model';
 import type { HostDetail, HostDiskView, HostFilesView, HostKeyOffer, HostLogsView, HostSystemView } from '../../../../src-main/core/api/host-methods';
 import { useApp } from '../../state/store';
@@ -16,6 +16,9 @@ import { DiskChart } from './DiskChart';
 import { diskChartData } from './disk-forecast';
 import '../../styles/host.css';
 
+/** Why a check raises no alerts right now (maintenance, blocked by a parent, observer offline), by check id. */
+const SuppressedContext = createContext<Map<number, NonNullable<TargetView['checks'][number]['suppressed']>>>(new Map());
+
 const BAND_TONE: Record<string, Tone> = { excellent: 'ok', good: 'ok', fair: 'warn', poor: 'warn', critical: 'danger' };
 const CLASS_TONE: Record<string, Tone> = { NORMAL: 'ok', WARNING: 'warn', CRITICAL: 'danger' };
 
@@ -25,7 +28,9 @@ export function HostPanel({ target }: { target: TargetView }) {
   const resultKey = target.checks.map((c) => `${c.id}:${c.lastResult?.at ?? 0}:${c.status}`).join(',');
   const detail = useLoader(() => client.hostDetail({ targetId: target.id }), [client, target.id, resultKey]);
   const d = detail.data;
+  const suppressed = useMemo(() => new Map(target.checks.flatMap((c) => (c.suppressed ? [[c.id, c.suppressed] as const] : []))), [target.checks]);
   return (
+    <SuppressedContext.Provider value={suppressed}>
     <div className="host-panel stack" data-testid="host-panel">
       {target.maintenance && (
         <div className="host-maintenance card" role="status" data-testid="host-maintenance">
@@ -46,6 +51,7 @@ export function HostPanel({ target }: { target: TargetView }) {
       {d && d.files.map((f) => <FilesCard key={f.checkId} files={f} onAccepted={detail.reload} />)}
       {d && d.logs.map((l) => <LogsCard key={l.checkId} logs={l} />)}
     </div>
+    </SuppressedContext.Provider>
   );
 }
 
@@ -215,14 +221,23 @@ function Meter({ value, max = 100, warn, critical, inverted, label, text }: { va
   );
 }
 
-function CardHead({ title, name, status, icon }: { title: string; name: string; status: CheckStatus; icon: 'gauge' | 'archive' | 'key' | 'list' }) {
+function CardHead({ checkId, title, name, status, icon }: { checkId: number; title: string; name: string; status: CheckStatus; icon: 'gauge' | 'archive' | 'key' | 'list' }) {
+  const suppressed = useContext(SuppressedContext).get(checkId);
   return (
-    <div className="host-card-head">
-      <h2 className="host-card-title">
-        <Icon name={icon} /> <span className="nowrap">{title}</span> <span className="muted host-card-name">· {name}</span>
-      </h2>
-      <StatusBadge status={status} size="sm" />
-    </div>
+    <>
+      <div className="host-card-head">
+        <h2 className="host-card-title">
+          <Icon name={icon} /> <span className="nowrap">{title}</span> <span className="muted host-card-name">· {name}</span>
+        </h2>
+        <StatusBadge status={status} size="sm" />
+      </div>
+      {suppressed && (
+        <p className="host-footnote" data-testid="check-suppressed">
+          <Badge tone="muted" icon={suppressed.reason === 'maintenance' ? 'clock' : suppressed.reason === 'observer-offline' ? 'wifi-off' : 'pause'} label={suppressed.reason === 'blocked' ? 'blocked by parent' : suppressed.reason === 'maintenance' ? 'in maintenance' : 'observer offline'} size="sm" />{' '}
+          {suppressed.message}
+        </p>
+      )}
+    </>
   );
 }
 
@@ -243,7 +258,7 @@ function SystemCard({ system }: { system: HostSystemView }) {
   ];
   return (
     <section className="card host-card" data-testid="host-system">
-      <CardHead title="System" name={system.name} status={system.status} icon="gauge" />
+      <CardHead checkId={system.checkId} title="System" name={system.name} status={system.status} icon="gauge" />
       <div className="gauges">
         {gauges.map((g) => (
           <div key={g.label} className="gauge">
@@ -266,7 +281,7 @@ function DiskCard({ disk }: { disk: HostDiskView }) {
     disk.daysUntilFull !== null ? `full in ${disk.daysUntilFull} days${disk.daysUntilCritical !== null ? ` (${disk.criticalPercent}% in ${disk.daysUntilCritical} days)` : ''}` : 'not filling up';
   return (
     <section className="card host-card" data-testid="host-disk" data-check={disk.name}>
-      <CardHead title="Disk" name={`${disk.name} (${disk.path})`} status={disk.status} icon="archive" />
+      <CardHead checkId={disk.checkId} title="Disk" name={`${disk.name} (${disk.path})`} status={disk.status} icon="archive" />
       <div className="disk-figures">
         <Meter value={disk.usedPercent} warn={disk.warnPercent} critical={disk.criticalPercent} label={`${disk.path} used`} text={disk.usedPercent === null ? 'n/a' : `${disk.usedPercent}% used`} />
         <span data-testid="disk-forecast">{forecast}</span>
@@ -313,7 +328,7 @@ function FilesCard({ files, onAccepted }: { files: HostFilesView; onAccepted: ()
   };
   return (
     <section className="card host-card" data-testid="host-files" data-check={files.name}>
-      <CardHead title="File integrity" name={files.name} status={files.status} icon="key" />
+      <CardHead checkId={files.checkId} title="File integrity" name={files.name} status={files.status} icon="key" />
       <p className="muted host-footnote">
         {files.paths.join(', ')} ·{' '}
         {files.baseline ? `baseline of ${plural(files.baseline.files, 'file')} recorded ${relativeTime(files.baseline.recordedAt, now)}` : 'no baseline yet (the first probe records it)'}
@@ -374,7 +389,7 @@ function LogsCard({ logs }: { logs: HostLogsView }) {
   const recent = [...logs.matches].reverse().slice(0, 50);
   return (
     <section className="card host-card" data-testid="host-logs" data-check={logs.name}>
-      <CardHead title="Log" name={`${logs.name} (${logs.path})`} status={logs.status} icon="list" />
+      <CardHead checkId={logs.checkId} title="Log" name={`${logs.name} (${logs.path})`} status={logs.status} icon="list" />
       {recent.length === 0 ? (
         <p className="muted host-footnote">No matching lines within the window.</p>
       ) : (
