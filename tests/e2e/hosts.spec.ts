@@ -55,6 +55,9 @@ test.describe('hosts against kaavan serve and sshd', () => {
   });
 
   test('add an SSH server, trust its key, watch its disk and files; a changed file turns it red until accepted', async ({ page }) => {
+    // Probes over SSH on a shared, loaded machine: state changes get generous time.
+    test.setTimeout(300_000);
+    const settle = { timeout: 60_000 };
     const errors: string[] = [];
     page.on('pageerror', (error) => errors.push(error.message));
     await page.goto(kaavan!.url);
@@ -87,7 +90,8 @@ test.describe('hosts against kaavan serve and sshd', () => {
     await checkDialog.getByLabel('Kind').selectOption('disk');
     await checkDialog.getByLabel('Name', { exact: true }).fill('data-disk');
     await checkDialog.getByTestId('input-path').fill(dir);
-    await checkDialog.getByTestId('input-interval').fill('2s');
+    await checkDialog.getByTestId('input-interval').fill('4s');
+    await checkDialog.getByTestId('input-timeout').fill('3500ms');
     await checkDialog.getByTestId('check-save').click();
     await expect(checkDialog).toBeHidden();
 
@@ -97,7 +101,9 @@ test.describe('hosts against kaavan serve and sshd', () => {
     await checkDialog.getByLabel('Name', { exact: true }).fill('config-files');
     await checkDialog.getByTestId('input-paths').fill(watched);
     await checkDialog.getByTestId('input-exclude').fill('*.swp');
-    await checkDialog.getByTestId('input-interval').fill('1s');
+    // Room for a loaded CI machine: a probe that times out would read as a change of state.
+    await checkDialog.getByTestId('input-interval').fill('4s');
+    await checkDialog.getByTestId('input-timeout').fill('3500ms');
     await checkDialog.getByTestId('input-retries').fill('0');
     await checkDialog.getByTestId('check-save').click();
     await expect(checkDialog).toBeHidden();
@@ -108,21 +114,21 @@ test.describe('hosts against kaavan serve and sshd', () => {
     const panel = page.getByTestId('host-panel');
     await expect(panel.getByTestId('pinned-host-key')).toHaveText(sshd!.hostKeyFingerprint);
     const disk = panel.locator('[data-testid="host-disk"][data-check="data-disk"]');
-    await expect(disk.getByRole('meter')).toHaveAttribute('aria-valuenow', /\d/);
-    await expect(disk.getByTestId('disk-chart')).toBeVisible({ timeout: 30_000 });
+    await expect(disk.getByRole('meter')).toHaveAttribute('aria-valuenow', /\d/, settle);
+    await expect(disk.getByTestId('disk-chart')).toBeVisible(settle);
     const files = panel.locator('[data-testid="host-files"][data-check="config-files"]');
-    await expect(files.getByTestId('files-unchanged')).toBeVisible();
+    await expect(files.getByTestId('files-unchanged')).toBeVisible(settle);
     await expect(files).toContainText('baseline of 2 files');
-    await expect(page.getByTestId('target-page-status')).toContainText('Up');
+    await expect(page.getByTestId('target-page-status')).toContainText('Up', settle);
 
     // --- A watched file changes: red card, an alert, and the panel names the file.
     writeFileSync(join(watched, 'sshd_config'), 'PermitRootLogin yes\n');
-    await expect(page.getByTestId('target-page-status')).toContainText('Down');
-    await expect(files.getByTestId('files-diff')).toContainText(join(watched, 'sshd_config'));
+    await expect(page.getByTestId('target-page-status')).toContainText('Down', settle);
+    await expect(files.getByTestId('files-diff')).toContainText(join(watched, 'sshd_config'), settle);
     await expect(files.getByTestId('files-diff-summary')).toContainText('1 modified');
     await page.getByRole('link', { name: 'Dashboard' }).click();
     const card = page.locator('[data-testid="target-card"][data-target="web1"]');
-    await expect(card).toHaveAttribute('data-status', 'down');
+    await expect(card).toHaveAttribute('data-status', 'down', settle);
     await expect(page.getByTestId('open-alerts')).toContainText('1');
     await page.getByRole('link', { name: /^Alerts/ }).click();
     await expect(page.locator('[data-testid="alert-row"][data-target="web1"][data-check="config-files"]')).toHaveAttribute('data-state', 'open');
@@ -131,7 +137,7 @@ test.describe('hosts against kaavan serve and sshd', () => {
     await page.goBack();
     await page.goBack();
     await expect(files.getByTestId('files-diff')).toBeVisible();
-    await page.waitForTimeout(2500); // a few disk samples for the chart
+    await page.waitForTimeout(5000); // a few disk samples for the chart
     mkdirSync(screenshotsDir, { recursive: true });
     for (const theme of ['light', 'dark'] as const) {
       await page.evaluate((t) => document.documentElement.setAttribute('data-theme', t), theme);
@@ -150,8 +156,8 @@ test.describe('hosts against kaavan serve and sshd', () => {
     // --- Accept the current state: the check recovers and the diff is gone.
     await files.getByTestId('accept-baseline').click();
     await page.getByRole('button', { name: 'Accept current state' }).last().click();
-    await expect(page.getByTestId('target-page-status')).toContainText('Up');
-    await expect(files.getByTestId('files-unchanged')).toBeVisible();
+    await expect(page.getByTestId('target-page-status')).toContainText('Up', settle);
+    await expect(files.getByTestId('files-unchanged')).toBeVisible(settle);
 
     expect(errors).toEqual([]);
   });
