@@ -299,6 +299,12 @@ function MapTable({
       </span>
       {rows.length > 0 && (
         <table className="table table-compact form-table">
+          <colgroup>
+            <col className="col-key" />
+            <col />
+            {field.secretValues && <col className="col-secret" />}
+            <col className="col-remove" />
+          </colgroup>
           <thead>
             <tr>
               <th scope="col">{keyLabel}</th>
@@ -370,6 +376,12 @@ function RecordTable({ field, rows, onChange, error, hint }: { field: FormFieldS
       </span>
       {rows.length > 0 && (
         <table className="table table-compact form-table">
+          <colgroup>
+            {columns.map((c) => (
+              <col key={c.key} className={c.type === 'select' ? 'col-select' : undefined} />
+            ))}
+            <col className="col-remove" />
+          </colgroup>
           <thead>
             <tr>
               {columns.map((c) => (
