@@ -47,7 +47,7 @@ async function runNow(check: string) {
       if (error instanceof KaavanError && error.code === 'conflict') return null;
       throw error;
     }
-  });
+  }, 60_000);
 }
 
 async function rejection(promise: Promise<unknown>): Promise<KaavanError> {
@@ -75,8 +75,8 @@ beforeAll(async () => {
 targets:
   - name: web1 # the box under the desk
     checks:
-      - { name: etc, kind: files, paths: [${JSON.stringify(watched)}], interval: 1h, retries: 0 }
-      - { name: root, kind: disk, path: ${JSON.stringify(dir)}, interval: 1h }
+      - { name: etc, kind: files, paths: [${JSON.stringify(watched)}], interval: 1h, timeout: 30s, retries: 0 }
+      - { name: root, kind: disk, path: ${JSON.stringify(dir)}, interval: 1h, timeout: 30s }
 `,
   );
   runtime = await createKaavan({ configStore: new FileConfigStore(configFile), dataDir: join(dir, 'data'), mode: 'headless', logger: silentLogger, secrets: memorySecrets({ 'web1-key': key.privateKey }) });
@@ -123,7 +123,7 @@ describe.skipIf(unavailable)('hosts service methods', () => {
     expect(audit.map((a) => a.action)).toEqual(expect.arrayContaining(['host.trust', 'target.ssh']));
   });
 
-  it('the host panel: disk figures, the files diff, and accept clearing it', async () => {
+  it('the host panel: disk figures, the files diff, and accept clearing it', { timeout: 120_000 }, async () => {
     const service = runtime.service;
     // After the trust the engine rebuilt the host: probes now run over SSH.
     expect((await runNow('etc')).message).toMatch(/baseline recorded: 1 files|1 files unchanged/);
