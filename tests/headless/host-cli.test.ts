@@ -61,6 +61,7 @@ targets:
         kind: files
         paths: [${JSON.stringify(watched)}]
         interval: 1h
+        timeout: 30s
         retries: 0
 `,
   );
@@ -131,7 +132,7 @@ describe.skipIf(unavailable)('kaavan host trust', () => {
 });
 
 describe.skipIf(unavailable)('kaavan baseline accept and report', () => {
-  it('the CLI records the baseline the server judges against; while the server runs, the UI method accepts', async () => {
+  it('the CLI records the baseline the server judges against; while the server runs, the UI method accepts', { timeout: 180_000 }, async () => {
     const accepted = await kaavan(['baseline', 'accept', 'web1/etc']);
     expect(accepted.stderr).toBe('');
     expect(accepted.code).toBe(0);
@@ -188,7 +189,7 @@ interface CheckState {
 
 interface Serving {
   rpc<T = unknown>(method: string, input?: unknown): Promise<T>;
-  /** Polls the overview until the (only) check satisfies `ok`; fails after 20 s with what it saw. */
+  /** Polls the overview until the (only) check satisfies `ok`; fails after 60 s with what it saw. */
   checkWhen(ok: (check: CheckState) => boolean): Promise<CheckState>;
   stop(): Promise<void>;
 }
@@ -209,7 +210,7 @@ async function startServe(): Promise<Serving> {
   const serving: Serving = {
     async checkWhen(ok) {
       let seen: CheckState | undefined;
-      for (const until = Date.now() + 20_000; Date.now() < until; await new Promise((r) => setTimeout(r, 100))) {
+      for (const until = Date.now() + 60_000; Date.now() < until; await new Promise((r) => setTimeout(r, 100))) {
         const overview = await serving.rpc<{ targets: Array<{ checks: CheckState[] }> }>('overview');
         seen = overview.targets[0]?.checks[0];
         if (seen && ok(seen)) return seen;
