@@ -76,6 +76,8 @@ test.describe('hosts against kaavan serve and sshd', () => {
     const offer = targetDialog.getByTestId('host-key-offer');
     await expect(offer).toHaveAttribute('data-state', 'unknown');
     await expect(offer.getByTestId('offered-fingerprint')).toHaveText(sshd!.hostKeyFingerprint);
+    mkdirSync(screenshotsDir, { recursive: true });
+    await page.screenshot({ path: join(screenshotsDir, 'hosts-target-form-host-key-1280x800-light.png'), fullPage: true });
     await offer.getByTestId('trust-host-key').click();
     await expect(targetDialog.getByTestId('input-ssh-hostKey')).toHaveValue(sshd!.hostKeyFingerprint);
     await targetDialog.getByTestId('target-save').click();

@@ -257,7 +257,6 @@ function FormFieldInput({
           <input
             {...common}
             type="text"
-            inputMode={field.type === 'number' ? 'decimal' : undefined}
             value={textValue}
             placeholder={field.type === 'secret' ? (field.placeholder ?? 'secret name, e.g. api-token') : field.placeholder}
             autoComplete="off"
