@@ -162,7 +162,7 @@ export function HostKeyQuestion({ offer, busy, onTrust, onCancel }: { offer: Hos
   );
 }
 
-function ScoreCard({ health }: { health: NonNullable<TargetView['health']> }) {
+export function ScoreCard({ health }: { health: NonNullable<TargetView['health']> }) {
   return (
     <section className="card host-card" aria-label="Health score" data-testid="host-score">
       <h2 className="host-card-title">
