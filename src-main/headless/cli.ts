@@ -14,6 +14,7 @@ import { consoleLogger } from '../core/log/logger.js';
 import { createHostForTarget } from '../core/hosts/create-host.js';
 import { backupCommand, BackupUsageError, restoreCommand } from './backup-cli.js';
 import { auditCommand, AuditUsageError } from './audit-cli.js';
+import { baselineCommand, hostCommand, HostUsageError, reportCommand, terminalQuestion } from './host-cli.js';
 import { createFileLogger } from '../core/log/file-logger.js';
 import { installProcessGuards } from '../core/log/process-guards.js';
 import { createSecretStore } from '../core/secrets/secrets.js';
@@ -51,6 +52,9 @@ Commands:
   backup verify RUN          re-read a run from its destination and check every file
   restore RUN --to DIR       restore a run (or --include GLOB paths) into DIR, never outside it
   audit [--since 24h]        the audit log, newest first (--action, --subject, --actor, --limit N)
+  host trust TARGET          show the SSH host key a target offers and pin it as hostKey (--yes: without asking)
+  baseline accept T/CHECK    record a files check's current files as its baseline (while no Kaavan runs on --data)
+  report [--since 24h]       status summary: per target status and uptime, incidents, slowest checks, disk forecasts
 
 Options (every command):
   --config FILE   YAML or JSON configuration (default: $KAAVAN_CONFIG or <data>/config.yaml)
@@ -75,7 +79,7 @@ export interface CliIo {
   onReloadSignal?: (reload: () => void) => () => void;
 }
 
-const COMMANDS = ['config', 'check', 'serve', 'secret', 'channel', 'backup', 'restore', 'audit'] as const;
+const COMMANDS = ['config', 'check', 'serve', 'secret', 'channel', 'backup', 'restore', 'audit', 'host', 'baseline', 'report'] as const;
 const OPTIONS = {
   config: { type: 'string' },
   data: { type: 'string' },
@@ -91,6 +95,7 @@ const OPTIONS = {
   subject: { type: 'string' },
   actor: { type: 'string' },
   limit: { type: 'string' },
+  yes: { type: 'boolean', short: 'y' },
   help: { type: 'boolean', short: 'h' },
   version: { type: 'boolean', short: 'v' },
 } as const;
@@ -206,6 +211,19 @@ export async function main(argv: string[], partialIo: Partial<CliIo> = {}): Prom
         } catch (error) {
           throw error instanceof AuditUsageError ? new UsageError(error.message) : error;
         }
+      case 'host':
+      case 'baseline':
+      case 'report': {
+        const hostCtx = { json, dataDir, configFile, stdout: io.stdout, stderr: io.stderr, ask: terminalQuestion() };
+        try {
+          if (command === 'host') return await hostCommand(hostCtx, sub, rest, { yes: values.yes ?? false });
+          if (command === 'baseline') return await baselineCommand(hostCtx, sub, rest);
+          return await reportCommand(hostCtx, await loadConfig(ctx, false), sub === undefined ? rest : [sub, ...rest], { ...(values.since !== undefined ? { since: values.since } : {}) });
+        } catch (error) {
+          if (error instanceof HostUsageError) throw new UsageError(error.message);
+          throw error;
+        }
+      }
       default: {
         const guess = nearest(command ?? '', COMMANDS);
         throw new UsageError(`unknown command "${command}"; ${guess ? `did you mean "${guess}"?` : 'run "kaavan --help"'}`);

@@ -19,6 +19,8 @@ import { DashboardActions } from './dashboard-actions.js';
 import { exportConfig as exportConfigFile, importConfig as importConfigFile } from './config-transfer.js';
 import type { HealCoordinator } from '../healing/heal-coordinator.js';
 import { IncidentMethods } from './incident-methods.js';
+import { kindInfo } from '../checks/form.js';
+import { acceptFilesBaseline, hostDetail, offeredHostKey, saveTargetSsh, statusReport, trustHostKey, type HostMethodDeps } from './host-methods.js';
 
 export const KAAVAN_VERSION = '0.1.0';
 
@@ -89,7 +91,7 @@ export class KaavanServiceImpl implements KaavanService {
       mode: this.deps.mode,
       configLocation: this.deps.config.store.location,
       dataDir: this.deps.dataDir,
-      checkKinds: checkKinds.map((k) => ({ kind: k.kind, title: k.title })),
+      checkKinds: checkKinds.map((k) => kindInfo(k)),
     };
   }
 
@@ -358,6 +360,34 @@ export class KaavanServiceImpl implements KaavanService {
   }
 
   // --- Hosts (issue 7). ---
+  async hostKeyOffer(input: { target?: string; host?: string; port?: number }) {
+    return offeredHostKey(this.hostDeps(), input);
+  }
+
+  async trustHostKey(input: { target: string; fingerprint: string }) {
+    return trustHostKey(this.hostDeps(), input);
+  }
+
+  async saveTargetSsh(input: { target: string; ssh: unknown }) {
+    return saveTargetSsh(this.hostDeps(), input);
+  }
+
+  async acceptBaseline(input: { id: number }) {
+    return acceptFilesBaseline(this.hostDeps(), input);
+  }
+
+  async hostDetail(input: { targetId: number }) {
+    return hostDetail(this.hostDeps(), input);
+  }
+
+  async statusReport(input: { sinceMs?: number }) {
+    return statusReport(this.hostDeps(), input);
+  }
+
+  private hostDeps(): HostMethodDeps {
+    const { config, engine, store, secrets, now } = this.deps;
+    return { config, engine, store, secrets, now, audit: (action, subject, detail) => this.audit(action, subject, detail) };
+  }
 
   // --- Incident response (issue 8). Logic in incident-methods.ts. ---
   async silenceAlert(input: { id: number; forMs: number; note?: string }) {

@@ -88,6 +88,19 @@ export const methodInputs = {
   }),
 
   // --- Hosts (issue 7). ---
+  hostKeyOffer: z.strictObject({
+    target: name.optional(),
+    host: z.string().trim().min(1).max(253).optional(),
+    port: z.number().int().min(1).max(65535).optional(),
+  }),
+  trustHostKey: z.strictObject({ target: name, fingerprint: z.string().trim().min(1).max(128) }),
+  saveTargetSsh: z.strictObject({ target: name, ssh: z.unknown() }),
+  acceptBaseline: z.strictObject({ id }),
+  hostDetail: z.strictObject({ targetId: id }),
+  statusReport: z
+    .strictObject({ sinceMs: z.number().int().min(0).optional() })
+    .optional()
+    .transform((v) => v ?? {}),
 
   // --- Incident response (issue 8). ---
   silenceAlert: z.strictObject({

@@ -24,6 +24,9 @@ import type { NoticeKind } from '../alerts/channel.js';
 import type { RoutePreview } from '../alerts/routing.js';
 import type { HealStatus } from '../healing/heal-coordinator.js';
 import type { AlertHistoryPage, DeliveryQueue } from './incident-methods.js';
+import type { CheckKindInfo } from '../checks/form.js';
+import type { HostDetail, HostKeyOffer } from './host-methods.js';
+import type { StatusReport } from '../report/report.js';
 
 export interface ValidationResult {
   ok: boolean;
@@ -44,7 +47,8 @@ export interface ServiceInfo {
   /** Where the configuration lives (a file path, or "app settings"). */
   configLocation: string;
   dataDir: string;
-  checkKinds: Array<{ kind: string; title: string }>;
+  /** Every check kind with its form description (checks/form.ts): the UI renders forms from it. */
+  checkKinds: CheckKindInfo[];
 }
 
 export interface ChannelInfo {
@@ -127,6 +131,18 @@ export interface KaavanService {
   importConfig(input: { text: string; fileName: string }): Promise<{ config: KaavanConfig; keptComments: boolean }>;
 
   // --- Hosts (issue 7): health score, host keys, baselines, maintenance, reports. ---
+  /** The host key a server offers (a target's, or host:port from the form), beside the pinned one. */
+  hostKeyOffer(input: { target?: string; host?: string; port?: number }): Promise<HostKeyOffer>;
+  /** Pins `fingerprint` as the target's hostKey, if the server still offers exactly that key. */
+  trustHostKey(input: { target: string; fingerprint: string }): Promise<KaavanConfig>;
+  /** Sets a target's SSH connection, or removes it with null (host-level checks then run on this computer). */
+  saveTargetSsh(input: { target: string; ssh: unknown }): Promise<KaavanConfig>;
+  /** "Accept current state": the files check's current files become its baseline. */
+  acceptBaseline(input: { id: number }): Promise<{ files: number; unreadable: string[] }>;
+  /** The host panel of a target page: system gauges, disk trends, file diffs, log lines. */
+  hostDetail(input: { targetId: number }): Promise<HostDetail>;
+  /** The status report over [sinceMs, now] (default: the last 24 h). */
+  statusReport(input: { sinceMs?: number }): Promise<StatusReport>;
 
   // --- Incident response (issue 8): silences, delivery queue, audit filters, routes, healing. ---
   /** Holds an alert's reminders back for `forMs` (0 lifts the silence); the recovery is always sent. */

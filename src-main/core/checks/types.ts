@@ -2,6 +2,7 @@ import type { z } from 'zod';
 import type { ProbeOutcome } from '../model.js';
 import type { Logger } from '../log/logger.js';
 import type { Host } from '../hosts/host.js';
+import type { KindForm } from './form.js';
 
 /** Reads secrets by reference name (keychain, then KAAVAN_SECRET_<NAME>); null when absent. */
 export interface SecretReader {
@@ -54,6 +55,8 @@ export interface CheckKind<Shape extends z.ZodRawShape = z.ZodRawShape, Kind ext
   title: string;
   /** Kind-specific fields of a check in the config document. */
   paramsShape: Shape;
+  /** The UI form of the kind's fields (form.ts); without one, plain text fields are derived from paramsShape. */
+  form?: KindForm;
   /**
    * Rules spanning several fields (e.g. HEAD with a keyword), run by the config schema after the
    * fields themselves are valid; each issue names its path within the check ("expect.keyword").

@@ -117,6 +117,12 @@ export function createClient(t: Transport): KaavanClient {
     importConfig: (i) => call('importConfig', i),
 
     // --- Hosts (issue 7). ---
+    hostKeyOffer: (i) => call('hostKeyOffer', i),
+    trustHostKey: (i) => call('trustHostKey', i),
+    saveTargetSsh: (i) => call('saveTargetSsh', i),
+    acceptBaseline: (i) => call('acceptBaseline', i),
+    hostDetail: (i) => call('hostDetail', i),
+    statusReport: (i) => call('statusReport', i),
 
     // --- Incident response (issue 8). ---
     silenceAlert: (i) => call('silenceAlert', i), alertHistory: (i) => call('alertHistory', i), exportAlertsCsv: (i) => call('exportAlertsCsv', i), deliveryQueue: (i) => call('deliveryQueue', i), retryDelivery: (i) => call('retryDelivery', i), previewRoute: (i) => call('previewRoute', i), healStatus: () => call('healStatus'), searchAudit: (i) => call('searchAudit', i),

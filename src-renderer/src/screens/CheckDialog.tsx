@@ -1,18 +1,35 @@
-// Add / edit a check. The form adapts to the kind; while typing, the check is validated by the
-// server's own schema (validateCheck, debounced) and each issue is shown next to the field its path
-// names; on submit the issues returned by saveCheck are placed the same way.
+// Add / edit a check. The fields come from the kind's own form description (ServiceInfo.checkKinds,
+// written next to each kind in core/checks/kinds); there is no per-kind code here. While typing, the
+// check is validated by the server's own schema (validateCheck, debounced) and each issue is shown
+// next to the field its path names; on submit the issues returned by saveCheck are placed the same way.
 import { useEffect, useMemo, useRef, useState, type FormEvent } from 'react';
 import type { CheckConfig } from '../../../src-main/core/config/schema';
 import type { FieldIssue } from '../../../src-main/core/api/errors';
+import type { FormFieldSpec } from '../../../src-main/core/checks/form';
 import { useApp } from '../state/store';
 import { ClientError, errorMessage } from '../client/client';
 import { useDebounced } from '../lib/hooks';
 import { Dialog, FormFooter } from '../components/Dialog';
 import { Checkbox, Field } from '../components/Field';
 import { Icon } from '../components/icons';
-import { checkFromForm, formFromCheck, issuesByField, type CheckFormState, type FormField } from './check-form-model';
+import { checkFromForm, fieldsFor, formFromCheck, issuesByField, withKind, type CheckFormState, type FieldValue, type MapRow, type RecordRow } from './check-form-model';
+import '../styles/host.css';
 
-const METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'];
+const MAIN_SECTION = 'What to check';
+const SECRET_LIST_ID = 'check-secret-names';
+
+/** "not set yet" when a referenced secret does not exist (null while the list is unknown). */
+function missingSecret(name: string, known: string[] | null): string | null {
+  const trimmed = name.trim();
+  if (!trimmed || known === null || known.includes(trimmed)) return null;
+  return `The secret “${trimmed}” is not set yet: add it in Settings → Secrets (or kaavan secret set ${trimmed}); until then the probe is down.`;
+}
+
+/** The field's hint: its help, and the default when one applies. */
+function hintOf(field: FormFieldSpec): string | undefined {
+  const def = field.default !== undefined && field.type !== 'boolean' ? `Default: ${String(field.default)}.` : '';
+  return [field.help, def].filter(Boolean).join(' ') || undefined;
+}
 
 export function CheckDialog({
   target,
@@ -29,16 +46,25 @@ export function CheckDialog({
   const client = useApp((s) => s.client)!;
   const info = useApp((s) => s.info)!;
   const kinds = info.checkKinds;
-  const [form, setForm] = useState<CheckFormState>(() => formFromCheck(check, kinds[0]?.kind ?? 'http'));
-  const [dirty, setDirty] = useState<Partial<Record<FormField, boolean>>>({});
+  const [form, setForm] = useState<CheckFormState>(() => formFromCheck(check, kinds, kinds[0]?.kind ?? 'http'));
+  const [dirty, setDirty] = useState<Record<string, boolean>>({});
   const [submitted, setSubmitted] = useState(false);
   const [liveIssues, setLiveIssues] = useState<FieldIssue[]>([]);
   const [submitIssues, setSubmitIssues] = useState<FieldIssue[] | null>(null);
   const [submitError, setSubmitError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   const formRef = useRef<HTMLFormElement>(null);
+  // Names of the secrets that exist (never their values), offered while typing a reference.
+  const [secretNames, setSecretNames] = useState<string[] | null>(null);
+  useEffect(() => {
+    client.listSecrets().then(
+      (list) => setSecretNames(list.map((s) => s.name)),
+      () => setSecretNames(null),
+    );
+  }, [client]);
 
-  const candidate = useMemo(() => checkFromForm(form, check), [form, check]);
+  const fields = useMemo(() => fieldsFor(kinds, form.kind), [kinds, form.kind]);
+  const candidate = useMemo(() => checkFromForm(form, kinds, check), [form, kinds, check]);
   const candidateJson = JSON.stringify(candidate);
   const debouncedJson = useDebounced(candidateJson, 350);
 
@@ -58,18 +84,23 @@ export function CheckDialog({
     };
   }, [client, debouncedJson]);
 
-  const set = <K extends FormField>(key: K, value: CheckFormState[K]) => {
-    setForm((f) => ({ ...f, [key]: value }));
-    setDirty((d) => ({ ...d, [key]: true }));
+  const set = (path: string, value: FieldValue) => {
+    setForm((f) => ({ ...f, values: { ...f.values, [path]: value } }));
+    setDirty((d) => ({ ...d, [path]: true }));
+    setSubmitIssues(null);
+  };
+  const setKind = (kind: string) => {
+    setForm((f) => withKind(f, kinds, kind));
+    setDirty((d) => ({ ...d, kind: true }));
     setSubmitIssues(null);
   };
 
   // After a submit, the server's answer wins until the next edit; otherwise the live result.
   const issues = submitIssues ?? liveIssues;
-  const sorted = issuesByField(issues);
-  const errorFor = (field: FormField): string[] | null => {
-    if (!submitted && !dirty[field]) return null;
-    return sorted.fields[field] ?? null;
+  const sorted = issuesByField(issues, fields);
+  const errorFor = (path: string): string[] | null => {
+    if (!submitted && !dirty[path]) return null;
+    return sorted.fields[path] ?? null;
   };
 
   const submit = async (event: FormEvent) => {
@@ -94,30 +125,13 @@ export function CheckDialog({
   };
 
   const generalIssues = submitted ? sorted.general : [];
-  const isHttp = form.kind === 'http';
-  const isTcp = form.kind === 'tcp';
-
-  const text = (field: FormField, props: { label: string; placeholder?: string; hint?: string; optional?: boolean; type?: string; mono?: boolean; autoFocus?: boolean; inputMode?: 'numeric' }) => (
-    <Field label={props.label} hint={props.hint} error={errorFor(field)} optional={props.optional} testId={`field-${field}`}>
-      {({ id, describedBy, invalid }) => (
-        <input
-          id={id}
-          type={props.type ?? 'text'}
-          inputMode={props.inputMode}
-          className={props.mono ? 'mono' : undefined}
-          value={form[field] as string}
-          onChange={(e) => set(field, e.target.value as never)}
-          placeholder={props.placeholder}
-          aria-invalid={invalid || undefined}
-          aria-describedby={describedBy}
-          autoComplete="off"
-          spellCheck={false}
-          data-testid={`input-${field}`}
-          data-autofocus={props.autoFocus || undefined}
-        />
-      )}
-    </Field>
-  );
+  const sections: Array<{ title: string; fields: FormFieldSpec[] }> = [];
+  for (const field of fields) {
+    const title = field.section ?? MAIN_SECTION;
+    let section = sections.find((s) => s.title === title);
+    if (!section) sections.push((section = { title, fields: [] }));
+    section.fields.push(field);
+  }
 
   return (
     <Dialog
@@ -141,81 +155,284 @@ export function CheckDialog({
             </div>
           </div>
         )}
-        <fieldset className="form-section">
-          <legend>What to check</legend>
-          <div className="form-grid">
-            {text('name', { label: 'Name', placeholder: 'homepage', hint: 'Unique within this target.', autoFocus: true })}
-            <Field label="Kind" error={errorFor('kind')} testId="field-kind">
-              {({ id, describedBy, invalid }) => (
-                <select id={id} value={form.kind} onChange={(e) => set('kind', e.target.value)} aria-invalid={invalid || undefined} aria-describedby={describedBy} data-testid="input-kind">
-                  {kinds.map((k) => (
-                    <option key={k.kind} value={k.kind}>
-                      {k.title}
-                    </option>
-                  ))}
-                </select>
+        {sections.map((section) => (
+          <fieldset key={section.title} className="form-section">
+            <legend>{section.title}</legend>
+            <div className="form-grid">
+              {section.title === MAIN_SECTION && (
+                <Field label="Kind" error={errorFor('kind')} testId="field-kind">
+                  {({ id, describedBy, invalid }) => (
+                    <select id={id} value={form.kind} onChange={(e) => setKind(e.target.value)} aria-invalid={invalid || undefined} aria-describedby={describedBy} data-testid="input-kind">
+                      {kinds.map((k) => (
+                        <option key={k.kind} value={k.kind}>
+                          {k.title}
+                        </option>
+                      ))}
+                    </select>
+                  )}
+                </Field>
               )}
-            </Field>
-          </div>
-          {isHttp && (
-            <div className="form-grid form-grid-url">
-              {text('url', { label: 'URL', placeholder: 'https://example.com/health', mono: true, type: 'url' })}
-              <Field label="Method" error={errorFor('method')} testId="field-method">
-                {({ id, describedBy, invalid }) => (
-                  <select id={id} value={form.method} onChange={(e) => set('method', e.target.value)} aria-invalid={invalid || undefined} aria-describedby={describedBy} data-testid="input-method">
-                    {METHODS.map((m) => (
-                      <option key={m}>{m}</option>
-                    ))}
-                  </select>
-                )}
-              </Field>
+              {section.fields.map((field) => (
+                <FormFieldInput
+                  key={field.path}
+                  field={field}
+                  secretNames={secretNames}
+                  value={form.values[field.path]}
+                  onChange={(v) => set(field.path, v)}
+                  error={errorFor(field.path)}
+                  autoFocus={field.path === 'name'}
+                />
+              ))}
             </div>
-          )}
-          {isTcp && (
-            <div className="form-grid form-grid-url">
-              {text('host', { label: 'Host', placeholder: 'db.example.com', mono: true, hint: 'A host name or IP address, without scheme or port.' })}
-              {text('port', { label: 'Port', placeholder: '5432', inputMode: 'numeric' })}
-            </div>
-          )}
-        </fieldset>
-
-        <fieldset className="form-section">
-          <legend>Schedule</legend>
-          <div className="form-grid form-grid-3">
-            {text('interval', { label: 'Interval', placeholder: '1m', hint: 'e.g. 30s, 5m', optional: true })}
-            {text('timeout', { label: 'Timeout', placeholder: 'auto', hint: 'Default: 80% of the interval, at most 10s', optional: true })}
-            {text('retries', { label: 'Retries', placeholder: '1', hint: 'Failures tolerated before DOWN', optional: true, inputMode: 'numeric' })}
-          </div>
-          <Checkbox label="Enabled" hint="Disabled checks keep their history but are not run." checked={form.enabled} onChange={(v) => set('enabled', v)} testId="input-enabled" />
-        </fieldset>
-
-        <fieldset className="form-section">
-          <legend>{isHttp ? 'Expectations' : 'Thresholds'}</legend>
-          {isHttp && (
-            <div className="form-grid">
-              {text('status', { label: 'Expected status', placeholder: '200-299', hint: 'Codes, ranges or classes, comma separated: 200, 301-302, 2xx', optional: true, mono: true })}
-              {text('maxLatency', { label: 'Slow above', placeholder: 'e.g. 800ms', hint: 'Slower answers count as degraded.', optional: true })}
-              {text('keyword', { label: 'Body must contain', placeholder: 'ok', optional: true })}
-              {text('keywordAbsent', { label: 'Body must not contain', placeholder: 'error', optional: true })}
-            </div>
-          )}
-          {isTcp && <div className="form-grid">{text('maxLatency', { label: 'Slow above', placeholder: 'e.g. 200ms', hint: 'Slower connects count as degraded.', optional: true })}</div>}
-          {isHttp && (
-            <div className="form-grid">
-              <div className="stack-sm">
-                <Checkbox label="Follow redirects" checked={form.followRedirects} onChange={(v) => set('followRedirects', v)} testId="input-followRedirects" />
-                <Checkbox label="Ignore TLS certificate errors" hint="Self-signed, expired or wrong-host certificates pass." checked={form.ignoreTls} onChange={(v) => set('ignoreTls', v)} testId="input-ignoreTls" />
-                {errorFor('followRedirects') || errorFor('ignoreTls') ? (
-                  <div className="field-error">{[...(errorFor('followRedirects') ?? []), ...(errorFor('ignoreTls') ?? [])].join('; ')}</div>
-                ) : null}
-              </div>
-              {text('maxBodySize', { label: 'Read at most', placeholder: '1MB', hint: 'Body bytes scanned for keywords.', optional: true })}
-            </div>
-          )}
-        </fieldset>
-
+          </fieldset>
+        ))}
+        <datalist id={SECRET_LIST_ID}>
+          {(secretNames ?? []).map((n) => (
+            <option key={n} value={n} />
+          ))}
+        </datalist>
         <FormFooter busy={busy} onCancel={onClose} submitLabel={check ? 'Save check' : 'Add check'} submitTestId="check-save" />
       </form>
     </Dialog>
+  );
+}
+
+/** One field of a kind's form, by its type. Test ids use the path ("input-expect.status"). */
+function FormFieldInput({
+  field,
+  value,
+  onChange,
+  error,
+  autoFocus,
+  secretNames,
+}: {
+  field: FormFieldSpec;
+  value: FieldValue | undefined;
+  onChange: (value: FieldValue) => void;
+  error: string[] | null;
+  autoFocus?: boolean;
+  secretNames: string[] | null;
+}) {
+  const missing = field.type === 'secret' && typeof value === 'string' ? missingSecret(value, secretNames) : null;
+  const hint = missing ?? hintOf(field);
+  const testId = `field-${field.path}`;
+  if (field.type === 'boolean') {
+    return (
+      <div className="stack-sm" data-testid={testId}>
+        <Checkbox label={field.label} hint={field.help} checked={value === true} onChange={onChange} testId={`input-${field.path}`} />
+        {error && <div className="field-error">{error.join('; ')}</div>}
+      </div>
+    );
+  }
+  if (field.type === 'map') return <MapTable field={field} rows={(value as MapRow[] | undefined) ?? []} onChange={onChange} error={error} hint={hint} secretNames={secretNames} />;
+  if (field.type === 'rows') return <RecordTable field={field} rows={(value as RecordRow[] | undefined) ?? []} onChange={onChange} error={error} hint={hint} />;
+  const textValue = typeof value === 'string' ? value : '';
+  const wide = field.multiline || field.type === 'list';
+  return (
+    <Field label={field.label} hint={hint} error={error} optional={!field.required} testId={testId} className={wide ? 'field-wide' : undefined}>
+      {({ id, describedBy, invalid }) => {
+        const common = {
+          id,
+          'aria-invalid': invalid || undefined,
+          'aria-describedby': describedBy,
+          'data-testid': `input-${field.path}`,
+          className: field.mono ? 'mono' : undefined,
+        };
+        if (field.type === 'select') {
+          return (
+            <select {...common} value={textValue} onChange={(e) => onChange(e.target.value)}>
+              <option value="">{field.default !== undefined ? `Default (${String(field.default)})` : '—'}</option>
+              {(field.options ?? []).map((o) => (
+                <option key={o} value={o}>
+                  {o}
+                </option>
+              ))}
+            </select>
+          );
+        }
+        if (field.multiline || (field.type === 'list' && field.separator !== 'comma')) {
+          return <textarea {...common} rows={field.type === 'list' ? 3 : 4} value={textValue} placeholder={field.placeholder} spellCheck={false} onChange={(e) => onChange(e.target.value)} />;
+        }
+        return (
+          <input
+            {...common}
+            type="text"
+            value={textValue}
+            placeholder={field.type === 'secret' ? (field.placeholder ?? 'secret name, e.g. api-token') : field.placeholder}
+            autoComplete="off"
+            spellCheck={false}
+            data-autofocus={autoFocus || undefined}
+            list={field.type === 'secret' ? SECRET_LIST_ID : undefined}
+            onChange={(e) => onChange(e.target.value)}
+          />
+        );
+      }}
+    </Field>
+  );
+}
+
+/** Name → value pairs (HTTP headers) as a table; a value may be the name of a secret instead. */
+function MapTable({
+  field,
+  rows,
+  onChange,
+  error,
+  hint,
+  secretNames,
+}: {
+  field: FormFieldSpec;
+  rows: MapRow[];
+  onChange: (rows: MapRow[]) => void;
+  error: string[] | null;
+  hint?: string;
+  secretNames: string[] | null;
+}) {
+  const missing = rows.filter((r) => r.secret).map((r) => missingSecret(r.value, secretNames)).find(Boolean);
+  const update = (i: number, change: Partial<MapRow>) => onChange(rows.map((r, j) => (j === i ? { ...r, ...change } : r)));
+  const keyLabel = field.keyLabel ?? 'Name';
+  return (
+    <div className={`field field-wide${error ? ' field-invalid' : ''}`} data-testid={`field-${field.path}`}>
+      <span className="field-label">
+        {field.label}
+        {!field.required && <span className="field-optional">optional</span>}
+      </span>
+      {rows.length > 0 && (
+        <table className="table table-compact form-table">
+          <colgroup>
+            <col className="col-key" />
+            <col />
+            {field.secretValues && <col className="col-secret" />}
+            <col className="col-remove" />
+          </colgroup>
+          <thead>
+            <tr>
+              <th scope="col">{keyLabel}</th>
+              <th scope="col">Value</th>
+              {field.secretValues && <th scope="col">Secret</th>}
+              <th scope="col">
+                <span className="sr-only">Remove</span>
+              </th>
+            </tr>
+          </thead>
+          <tbody>
+            {rows.map((row, i) => (
+              <tr key={i} data-testid={`row-${field.path}`}>
+                <td>
+                  <input className="mono" aria-label={`${keyLabel} ${i + 1}`} value={row.name} placeholder="X-Api-Key" onChange={(e) => update(i, { name: e.target.value })} data-testid={`input-${field.path}-name`} />
+                </td>
+                <td>
+                  <input
+                    className="mono"
+                    aria-label={row.secret ? `Secret name for ${row.name || `${keyLabel.toLowerCase()} ${i + 1}`}` : `Value of ${row.name || `${keyLabel.toLowerCase()} ${i + 1}`}`}
+                    value={row.value}
+                    placeholder={row.secret ? 'secret name' : 'value'}
+                    list={row.secret ? SECRET_LIST_ID : undefined}
+                    onChange={(e) => update(i, { value: e.target.value })}
+                    data-testid={`input-${field.path}-value`}
+                  />
+                </td>
+                {field.secretValues && (
+                  <td className="cell-center">
+                    <input type="checkbox" aria-label={`${row.name || keyLabel} comes from a secret`} checked={row.secret} onChange={(e) => update(i, { secret: e.target.checked })} data-testid={`input-${field.path}-secret`} />
+                  </td>
+                )}
+                <td className="cell-actions">
+                  <button type="button" className="btn btn-sm btn-ghost" aria-label={`Remove ${row.name || `row ${i + 1}`}`} onClick={() => onChange(rows.filter((_, j) => j !== i))}>
+                    <Icon name="trash" size={14} />
+                  </button>
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+      <div>
+        <button type="button" className="btn btn-sm" onClick={() => onChange([...rows, { name: '', value: '', secret: false }])} data-testid={`add-${field.path}`}>
+          <Icon name="plus" size={14} /> Add {keyLabel.toLowerCase()}
+        </button>
+      </div>
+      {error ? (
+        <div className="field-error">
+          <Icon name="alert" size={14} />
+          <span>{error.join('; ')}</span>
+        </div>
+      ) : (
+        (missing ?? hint) && <div className="field-hint">{missing ?? hint}</div>
+      )}
+    </div>
+  );
+}
+
+/** A list of small records (log patterns with a severity) as a table. */
+function RecordTable({ field, rows, onChange, error, hint }: { field: FormFieldSpec; rows: RecordRow[]; onChange: (rows: RecordRow[]) => void; error: string[] | null; hint?: string }) {
+  const columns = field.columns ?? [];
+  const update = (i: number, key: string, value: string) => onChange(rows.map((r, j) => (j === i ? { ...r, [key]: value } : r)));
+  return (
+    <div className={`field field-wide${error ? ' field-invalid' : ''}`} data-testid={`field-${field.path}`}>
+      <span className="field-label">
+        {field.label}
+        {!field.required && <span className="field-optional">optional</span>}
+      </span>
+      {rows.length > 0 && (
+        <table className="table table-compact form-table">
+          <colgroup>
+            {columns.map((c) => (
+              <col key={c.key} className={c.type === 'select' ? 'col-select' : undefined} />
+            ))}
+            <col className="col-remove" />
+          </colgroup>
+          <thead>
+            <tr>
+              {columns.map((c) => (
+                <th key={c.key} scope="col">
+                  {c.label}
+                </th>
+              ))}
+              <th scope="col">
+                <span className="sr-only">Remove</span>
+              </th>
+            </tr>
+          </thead>
+          <tbody>
+            {rows.map((row, i) => (
+              <tr key={i} data-testid={`row-${field.path}`}>
+                {columns.map((c) => (
+                  <td key={c.key}>
+                    {c.type === 'select' ? (
+                      <select aria-label={`${c.label} ${i + 1}`} value={row[c.key] ?? ''} onChange={(e) => update(i, c.key, e.target.value)} data-testid={`input-${field.path}-${c.key}`}>
+                        <option value="">default</option>
+                        {(c.options ?? []).map((o) => (
+                          <option key={o}>{o}</option>
+                        ))}
+                      </select>
+                    ) : (
+                      <input className="mono" aria-label={`${c.label} ${i + 1}`} value={row[c.key] ?? ''} placeholder={c.placeholder} onChange={(e) => update(i, c.key, e.target.value)} data-testid={`input-${field.path}-${c.key}`} />
+                    )}
+                  </td>
+                ))}
+                <td className="cell-actions">
+                  <button type="button" className="btn btn-sm btn-ghost" aria-label={`Remove row ${i + 1}`} onClick={() => onChange(rows.filter((_, j) => j !== i))}>
+                    <Icon name="trash" size={14} />
+                  </button>
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+      <div>
+        <button type="button" className="btn btn-sm" onClick={() => onChange([...rows, {}])} data-testid={`add-${field.path}`}>
+          <Icon name="plus" size={14} /> Add
+        </button>
+      </div>
+      {error ? (
+        <div className="field-error">
+          <Icon name="alert" size={14} />
+          <span>{error.join('; ')}</span>
+        </div>
+      ) : (
+        hint && <div className="field-hint">{hint}</div>
+      )}
+    </div>
   );
 }

@@ -6,10 +6,13 @@ import { useApp } from '../state/store';
 import { useLoader } from '../lib/hooks';
 import { ClientError, errorMessage } from '../client/client';
 import { ConfirmDialog, Dialog, FormFooter } from '../components/Dialog';
-import { Field } from '../components/Field';
+import { Checkbox, Field } from '../components/Field';
 import { Icon } from '../components/icons';
-import { StatusDot } from '../components/status';
+import { Badge, StatusDot } from '../components/status';
 import { CheckDialog } from './CheckDialog';
+import { HostKeyQuestion } from '../components/host/HostPanel';
+import type { HostKeyOffer } from '../../../src-main/core/api/host-methods';
+import '../styles/host.css';
 
 type Editing =
   | { kind: 'target'; target?: TargetConfig }
@@ -18,11 +21,16 @@ type Editing =
   | { kind: 'removeCheck'; target: string; check: CheckConfig }
   | null;
 
-function describeCheck(check: CheckConfig): string {
+/** What a check probes, for the table: the live description when known, with an HTTP method and headers. */
+function describeCheck(check: CheckConfig, live: string | undefined): string {
   const c = check as Record<string, unknown>;
-  if (typeof c.url === 'string') return c.url;
-  if (typeof c.host === 'string') return `${c.host}:${String(c.port ?? '?')}`;
-  return check.kind;
+  let text = live ?? (typeof c.url === 'string' ? c.url : typeof c.host === 'string' ? `${c.host}${c.port !== undefined ? `:${String(c.port)}` : ''}` : check.kind);
+  if (check.kind === 'http') {
+    if (typeof c.method === 'string' && c.method !== 'GET') text = `${c.method} ${text}`;
+    const headers = c.headers && typeof c.headers === 'object' ? Object.keys(c.headers).length : 0;
+    if (headers) text += ` · ${headers} header${headers === 1 ? '' : 's'}`;
+  }
+  return text;
 }
 
 export function TargetsScreen() {
@@ -45,8 +53,9 @@ export function TargetsScreen() {
   }, []);
 
   const targets = config.data?.targets ?? [];
-  const statusOf = (target: string, check: string): CheckStatus | null =>
-    overview?.targets.find((t) => t.name === target)?.checks.find((c) => c.name === check)?.status ?? null;
+  const viewOf = (target: string, check: string) => overview?.targets.find((t) => t.name === target)?.checks.find((c) => c.name === check);
+  const statusOf = (target: string, check: string): CheckStatus | null => viewOf(target, check)?.status ?? null;
+  const targetId = (target: string) => overview?.targets.find((t) => t.name === target)?.id;
   const kindTitle = (kind: string) => info.checkKinds.find((k) => k.kind === kind)?.title ?? kind;
 
   const close = () => {
@@ -116,7 +125,14 @@ export function TargetsScreen() {
           <section key={t.name} className="card target-config" aria-labelledby={`cfg-${t.name}`} data-testid="target-config" data-target={t.name}>
             <header className="target-config-header">
               <div className="target-title">
-                <h2 id={`cfg-${t.name}`}>{t.name}</h2>
+                <h2 id={`cfg-${t.name}`}>{targetId(t.name) !== undefined ? <a href={`#/targets/${targetId(t.name)}`}>{t.name}</a> : t.name}</h2>
+                {t.ssh && (
+                  <span className="tag mono" title="Host-level checks run over SSH">
+                    ssh {t.ssh.user}@{t.ssh.host}
+                    {t.ssh.port && t.ssh.port !== 22 ? `:${t.ssh.port}` : ''}
+                  </span>
+                )}
+                {t.ssh && !t.ssh.hostKey && <Badge tone="warn" icon="key" label="host key not trusted" size="sm" testId="target-untrusted" />}
                 {t.tags && t.tags.length > 0 && (
                   <ul className="tags" aria-label="Tags">
                     {t.tags.map((tag) => (
@@ -178,8 +194,8 @@ export function TargetsScreen() {
                           </span>
                         </td>
                         <td>{kindTitle(c.kind)}</td>
-                        <td className="mono cell-truncate" title={describeCheck(c)}>
-                          {describeCheck(c)}
+                        <td className="mono cell-truncate" title={describeCheck(c, viewOf(t.name, c.name)?.describe)}>
+                          {describeCheck(c, viewOf(t.name, c.name)?.describe)}
                         </td>
                         <td>{c.interval ?? <span className="muted">1m</span>}</td>
                         <td className="num">{c.retries ?? <span className="muted">1</span>}</td>
@@ -258,13 +274,82 @@ export function TargetsScreen() {
   );
 }
 
+type SshAuth = 'key' | 'password' | 'agent';
+
+interface SshForm {
+  on: boolean;
+  host: string;
+  port: string;
+  user: string;
+  auth: SshAuth;
+  keyRef: string;
+  passphraseRef: string;
+  passwordRef: string;
+  hostKey: string;
+}
+
+function sshFormOf(ssh: TargetConfig['ssh']): SshForm {
+  return {
+    on: Boolean(ssh),
+    host: ssh?.host ?? '',
+    port: ssh?.port !== undefined ? String(ssh.port) : '',
+    user: ssh?.user ?? '',
+    auth: ssh?.passwordRef !== undefined ? 'password' : ssh?.agent ? 'agent' : 'key',
+    keyRef: ssh?.keyRef ?? '',
+    passphraseRef: ssh?.passphraseRef ?? '',
+    passwordRef: ssh?.passwordRef ?? '',
+    hostKey: ssh?.hostKey ?? '',
+  };
+}
+
+/** The ssh: object of the config from the form (only the chosen way to log in); null when off. */
+export function sshFromForm(f: SshForm): Record<string, unknown> | null {
+  if (!f.on) return null;
+  const out: Record<string, unknown> = { host: f.host.trim() };
+  const port = f.port.trim();
+  if (port) out.port = /^\d+$/.test(port) ? Number(port) : port;
+  out.user = f.user.trim();
+  if (f.auth === 'key') {
+    out.keyRef = f.keyRef.trim();
+    if (f.passphraseRef.trim()) out.passphraseRef = f.passphraseRef.trim();
+  } else if (f.auth === 'password') out.passwordRef = f.passwordRef.trim();
+  else out.agent = true;
+  if (f.hostKey.trim()) out.hostKey = f.hostKey.trim();
+  return out;
+}
+
+const SSH_FIELDS = ['host', 'port', 'user', 'keyRef', 'passphraseRef', 'passwordRef', 'hostKey'] as const;
+
 function TargetDialog({ target, onClose, onSaved }: { target?: TargetConfig; onClose: () => void; onSaved: (name: string) => void }) {
   const client = useApp((s) => s.client)!;
   const [name, setName] = useState(target?.name ?? '');
   const [tags, setTags] = useState((target?.tags ?? []).join(', '));
+  const [ssh, setSsh] = useState<SshForm>(() => sshFormOf(target?.ssh));
+  const [offer, setOffer] = useState<HostKeyOffer | null>(null);
+  const [offerError, setOfferError] = useState<string | null>(null);
+  const [fetching, setFetching] = useState(false);
+  // Set once the target itself is saved, so a retry after an SSH problem edits it instead of adding it again.
+  const [savedAs, setSavedAs] = useState<string | null>(null);
   const [issues, setIssues] = useState<Record<string, string[]>>({});
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
+  const setSshField = <K extends keyof SshForm>(key: K, value: SshForm[K]) => setSsh((f) => ({ ...f, [key]: value }));
+
+  const showHostKey = async () => {
+    setFetching(true);
+    setOfferError(null);
+    setOffer(null);
+    try {
+      const port = ssh.port.trim() ? Number(ssh.port.trim()) : undefined;
+      const found = await client.hostKeyOffer({ host: ssh.host.trim(), ...(port && Number.isInteger(port) ? { port } : {}) });
+      const pinned = ssh.hostKey.trim() || null;
+      setOffer({ ...found, pinned, state: pinned === null ? 'unknown' : pinned === found.fingerprint ? 'trusted' : 'changed' });
+    } catch (err) {
+      setOfferError(errorMessage(err));
+    } finally {
+      setFetching(false);
+    }
+  };
 
   const submit = async (event: FormEvent) => {
     event.preventDefault();
@@ -275,53 +360,143 @@ function TargetDialog({ target, onClose, onSaved }: { target?: TargetConfig; onC
       .split(',')
       .map((t) => t.trim())
       .filter(Boolean);
+    const newName = name.trim();
+    const sshValue = sshFromForm(ssh);
+    const original = savedAs ?? target?.name;
+    let step: 'target' | 'ssh' = 'target';
     try {
-      await client.saveTarget({ ...(target ? { originalName: target.name } : {}), target: { name: name.trim(), tags: tagList } });
-      onSaved(name.trim());
+      await client.saveTarget({ ...(original ? { originalName: original } : {}), target: { name: newName, tags: tagList } });
+      setSavedAs(newName);
+      if (JSON.stringify(sshValue) !== JSON.stringify(target?.ssh ?? null) || (savedAs && sshValue)) {
+        step = 'ssh';
+        await client.saveTargetSsh({ target: newName, ssh: sshValue });
+      }
+      onSaved(newName);
     } catch (err) {
       setBusy(false);
       if (err instanceof ClientError && err.issues.length) {
         const byField: Record<string, string[]> = {};
         for (const issue of err.issues) {
-          const field = issue.path.startsWith('tags') ? 'tags' : issue.path.startsWith('name') || issue.path.endsWith('.name') ? 'name' : 'other';
+          let field: string;
+          if (step === 'ssh' || issue.path.startsWith('ssh')) {
+            const key = issue.path.split('.')[1];
+            field = key && (SSH_FIELDS as readonly string[]).includes(key) ? `ssh.${key}` : 'ssh';
+          } else field = issue.path.startsWith('tags') ? 'tags' : issue.path.startsWith('name') || issue.path.endsWith('.name') ? 'name' : 'other';
           const message = field === 'tags' && issue.path !== 'tags' ? `${tagList[Number(issue.path.split('.')[1])] ?? 'tag'}: ${issue.message}` : issue.message;
           (byField[field] ??= []).push(message);
         }
         setIssues(byField);
-        if (byField.other) setError(byField.other.join('; '));
+        const general = [...(byField.other ?? []), ...(byField.ssh ?? [])];
+        if (general.length) setError(general.join('; '));
         requestAnimationFrame(() => document.querySelector<HTMLElement>('[data-testid="target-dialog"] [aria-invalid="true"]')?.focus());
       } else setError(errorMessage(err));
     }
   };
 
+  const sshInput = (field: (typeof SSH_FIELDS)[number], label: string, props: { placeholder?: string; hint?: string; optional?: boolean; mono?: boolean } = {}) => (
+    <Field label={label} hint={props.hint} error={issues[`ssh.${field}`]} optional={props.optional} testId={`field-ssh-${field}`}>
+      {({ id, describedBy, invalid }) => (
+        <input
+          id={id}
+          className={props.mono ? 'mono' : undefined}
+          value={ssh[field]}
+          onChange={(e) => setSshField(field, e.target.value)}
+          placeholder={props.placeholder}
+          aria-invalid={invalid || undefined}
+          aria-describedby={describedBy}
+          autoComplete="off"
+          spellCheck={false}
+          data-testid={`input-ssh-${field}`}
+        />
+      )}
+    </Field>
+  );
+
   return (
-    <Dialog title={target ? `Edit target \u201c${target.name}\u201d` : 'Add a target'} description="A server or service you watch. Checks are added to it next." onClose={onClose} busy={busy} testId="target-dialog">
+    <Dialog title={target ? `Edit target \u201c${target.name}\u201d` : 'Add a target'} description="A server or service you watch. Checks are added to it next." onClose={onClose} busy={busy} size="lg" testId="target-dialog">
       <form onSubmit={submit} className="form" noValidate>
         {error && (
           <p className="form-error" role="alert">
             {error}
           </p>
         )}
-        <Field label="Name" error={issues.name} hint="Shown on the dashboard and in alerts, e.g. web1." testId="field-target-name">
-          {({ id, describedBy, invalid }) => (
-            <input
-              id={id}
-              value={name}
-              onChange={(e) => setName(e.target.value)}
-              aria-invalid={invalid || undefined}
-              aria-describedby={describedBy}
-              autoComplete="off"
-              spellCheck={false}
-              data-testid="input-target-name"
-              data-autofocus
-            />
+        <div className="form-grid">
+          <Field label="Name" error={issues.name} hint="Shown on the dashboard and in alerts, e.g. web1." testId="field-target-name">
+            {({ id, describedBy, invalid }) => (
+              <input
+                id={id}
+                value={name}
+                onChange={(e) => setName(e.target.value)}
+                aria-invalid={invalid || undefined}
+                aria-describedby={describedBy}
+                autoComplete="off"
+                spellCheck={false}
+                data-testid="input-target-name"
+                data-autofocus
+              />
+            )}
+          </Field>
+          <Field label="Tags" optional error={issues.tags} hint="Comma separated, e.g. prod, eu-west." testId="field-target-tags">
+            {({ id, describedBy, invalid }) => (
+              <input id={id} value={tags} onChange={(e) => setTags(e.target.value)} aria-invalid={invalid || undefined} aria-describedby={describedBy} autoComplete="off" data-testid="input-target-tags" />
+            )}
+          </Field>
+        </div>
+        <fieldset className="form-section">
+          <legend>SSH connection</legend>
+          <Checkbox
+            label="Watch this server over SSH"
+            hint="Host-level checks (system, disk, files, logs, cron, command) then run on it; without SSH they run on this computer. Nothing is installed on the server."
+            checked={ssh.on}
+            onChange={(v) => setSshField('on', v)}
+            testId="input-ssh-on"
+          />
+          {ssh.on && (
+            <>
+              <div className="form-grid form-grid-url">
+                {sshInput('host', 'Host', { placeholder: 'web1.example.com', mono: true })}
+                {sshInput('port', 'Port', { placeholder: '22', optional: true })}
+              </div>
+              <div className="form-grid">
+                {sshInput('user', 'User', { placeholder: 'ops' })}
+                <Field label="Log in with" testId="field-ssh-auth">
+                  {({ id }) => (
+                    <select id={id} value={ssh.auth} onChange={(e) => setSshField('auth', e.target.value as SshAuth)} data-testid="input-ssh-auth">
+                      <option value="key">a private key (secret)</option>
+                      <option value="password">a password (secret)</option>
+                      <option value="agent">the SSH agent</option>
+                    </select>
+                  )}
+                </Field>
+                {ssh.auth === 'key' && sshInput('keyRef', 'Key secret', { placeholder: 'web1-key', hint: 'The name of the secret holding the private key (Settings → Secrets, or kaavan secret set).', mono: true })}
+                {ssh.auth === 'key' && sshInput('passphraseRef', 'Passphrase secret', { placeholder: 'web1-key-passphrase', optional: true, hint: 'Only when the key has a passphrase.', mono: true })}
+                {ssh.auth === 'password' && sshInput('passwordRef', 'Password secret', { placeholder: 'web1-password', hint: 'The name of the secret holding the password.', mono: true })}
+              </div>
+              {sshInput('hostKey', 'Trusted host key', { placeholder: 'SHA256:…', optional: true, mono: true, hint: 'Until a key is trusted every connection is refused. Show the key the server offers and trust it, or paste what `ssh-keygen -lf` prints on the server.' })}
+              {offer ? (
+                <HostKeyQuestion
+                  offer={offer}
+                  onTrust={() => {
+                    setSshField('hostKey', offer.fingerprint);
+                    setOffer(null);
+                  }}
+                  onCancel={() => setOffer(null)}
+                />
+              ) : (
+                <div className="hostkey-actions">
+                  <button type="button" className="btn btn-sm" onClick={showHostKey} disabled={fetching || !ssh.host.trim()} data-testid="show-host-key">
+                    <Icon name="key" size={14} /> {fetching ? 'Connecting…' : 'Show the server’s host key'}
+                  </button>
+                </div>
+              )}
+              {offerError && (
+                <p className="field-error" role="alert">
+                  {offerError}
+                </p>
+              )}
+            </>
           )}
-        </Field>
-        <Field label="Tags" optional error={issues.tags} hint="Comma separated, e.g. prod, eu-west." testId="field-target-tags">
-          {({ id, describedBy, invalid }) => (
-            <input id={id} value={tags} onChange={(e) => setTags(e.target.value)} aria-invalid={invalid || undefined} aria-describedby={describedBy} autoComplete="off" data-testid="input-target-tags" />
-          )}
-        </Field>
+        </fieldset>
         <FormFooter busy={busy} onCancel={onClose} submitLabel={target ? 'Save target' : 'Add target'} submitTestId="target-save" />
       </form>
     </Dialog>

@@ -1,164 +1,217 @@
-// The check form's model: flat text fields ↔ the check object of the config document, and issue
-// paths ("url", "expect.status.0") ↔ the form field they belong to. Pure functions.
+// The check form's model, driven by the kind's own form description (core/checks/form.ts): form
+// values by field path ↔ the check object of the config document, and issue paths
+// ("url", "expect.status.0", "headers.X-Api-Key") ↔ the field they belong to. Pure functions; the
+// renderer has no per-kind code.
 import type { CheckConfig } from '../../../src-main/core/config/schema';
 import type { FieldIssue } from '../../../src-main/core/api/errors';
+import { COMMON_FORM, type CheckKindInfo, type FormFieldSpec } from '../../../src-main/core/checks/form';
+
+/** One header (or other map entry) as the table edits it. */
+export interface MapRow {
+  name: string;
+  value: string;
+  /** The value is the name of a secret, written { secretRef: value }. */
+  secret: boolean;
+}
+
+/** One record of a `rows` field (a log pattern: regex + severity), every column as text. */
+export type RecordRow = Record<string, string>;
+
+export type FieldValue = string | boolean | MapRow[] | RecordRow[];
 
 export interface CheckFormState {
-  name: string;
   kind: string;
-  enabled: boolean;
-  interval: string;
-  timeout: string;
-  retries: string;
-  // http
-  url: string;
-  method: string;
-  status: string;
-  keyword: string;
-  keywordAbsent: string;
-  maxLatency: string;
-  followRedirects: boolean;
-  ignoreTls: boolean;
-  maxBodySize: string;
-  // tcp
-  host: string;
-  port: string;
+  /** By field path (common fields and the kind's own). */
+  values: Record<string, FieldValue>;
 }
 
-export type FormField = keyof CheckFormState;
+type AnyObject = Record<string, unknown>;
 
-/** Where each form field lives in the check object. */
-export const FIELD_PATHS: Record<FormField, string> = {
-  name: 'name',
-  kind: 'kind',
-  enabled: 'enabled',
-  interval: 'interval',
-  timeout: 'timeout',
-  retries: 'retries',
-  url: 'url',
-  method: 'method',
-  status: 'expect.status',
-  keyword: 'expect.keyword',
-  keywordAbsent: 'expect.keywordAbsent',
-  maxLatency: 'expect.maxLatency',
-  followRedirects: 'followRedirects',
-  ignoreTls: 'ignoreTls',
-  maxBodySize: 'maxBodySize',
-  host: 'host',
-  port: 'port',
-};
-
-type AnyCheck = Record<string, unknown> & { expect?: Record<string, unknown> };
-
-function str(value: unknown): string {
-  return value === undefined || value === null ? '' : String(value);
+/** Every field shown for a kind, in order: name, the kind's fields, then schedule and score. */
+export function fieldsFor(kinds: CheckKindInfo[], kind: string): FormFieldSpec[] {
+  const own = kinds.find((k) => k.kind === kind)?.form.fields ?? [];
+  return [...COMMON_FORM.head, ...own, ...COMMON_FORM.schedule];
 }
 
-export function formFromCheck(check: CheckConfig | undefined, defaultKind: string): CheckFormState {
-  const c = (check ?? {}) as AnyCheck;
-  const expect = (c.expect ?? {}) as Record<string, unknown>;
-  return {
-    name: str(c.name),
-    kind: str(c.kind) || defaultKind,
-    enabled: c.enabled !== false,
-    interval: str(c.interval),
-    timeout: str(c.timeout),
-    retries: str(c.retries),
-    url: str(c.url),
-    method: str(c.method) || 'GET',
-    status: Array.isArray(expect.status) ? expect.status.map(String).join(', ') : '',
-    keyword: str(expect.keyword),
-    keywordAbsent: str(expect.keywordAbsent),
-    maxLatency: str(expect.maxLatency),
-    followRedirects: c.followRedirects !== false,
-    ignoreTls: c.ignoreTls === true,
-    maxBodySize: str(c.maxBodySize),
-    host: str(c.host),
-    port: str(c.port),
-  };
+function getPath(object: AnyObject, path: string): unknown {
+  let value: unknown = object;
+  for (const key of path.split('.')) {
+    if (value === null || typeof value !== 'object') return undefined;
+    value = (value as AnyObject)[key];
+  }
+  return value;
+}
+
+function setPath(object: AnyObject, path: string, value: unknown): void {
+  const keys = path.split('.');
+  let node = object;
+  for (const key of keys.slice(0, -1)) {
+    const next = node[key];
+    if (next === null || typeof next !== 'object' || Array.isArray(next)) node[key] = {};
+    node = node[key] as AnyObject;
+  }
+  node[keys[keys.length - 1]!] = value;
+}
+
+/** Removes the value at `path`, and parent objects left empty by it. */
+function deletePath(object: AnyObject, path: string): void {
+  const keys = path.split('.');
+  const parents: AnyObject[] = [object];
+  let node = object;
+  for (const key of keys.slice(0, -1)) {
+    const next = node[key];
+    if (next === null || typeof next !== 'object' || Array.isArray(next)) return;
+    node = next as AnyObject;
+    parents.push(node);
+  }
+  delete node[keys[keys.length - 1]!];
+  for (let i = parents.length - 1; i > 0; i--) {
+    if (Object.keys(parents[i]!).length > 0) break;
+    delete parents[i - 1]![keys[i - 1]!];
+  }
+}
+
+function text(value: unknown): string {
+  return value === undefined || value === null ? '' : typeof value === 'object' ? JSON.stringify(value) : String(value);
+}
+
+/** The form value of one field, from the check's value at its path. */
+function valueOf(field: FormFieldSpec, raw: unknown): FieldValue {
+  switch (field.type) {
+    case 'boolean':
+      return typeof raw === 'boolean' ? raw : field.default === true;
+    case 'list':
+      return Array.isArray(raw) ? raw.map(text).join(field.separator === 'comma' ? ', ' : '\n') : text(raw);
+    case 'map':
+      return raw && typeof raw === 'object' && !Array.isArray(raw)
+        ? Object.entries(raw as AnyObject).map(([name, value]): MapRow => {
+            const ref = value && typeof value === 'object' ? (value as AnyObject).secretRef : undefined;
+            return ref !== undefined ? { name, value: text(ref), secret: true } : { name, value: text(value), secret: false };
+          })
+        : [];
+    case 'rows':
+      return Array.isArray(raw)
+        ? raw.map((item): RecordRow => {
+            if (item && typeof item === 'object') return Object.fromEntries(Object.entries(item as AnyObject).map(([k, v]) => [k, text(v)]));
+            return { [field.shorthand ?? field.columns?.[0]?.key ?? 'value']: text(item) };
+          })
+        : [];
+    default:
+      return text(raw);
+  }
+}
+
+export function formFromCheck(check: CheckConfig | undefined, kinds: CheckKindInfo[], defaultKind: string): CheckFormState {
+  const c = (check ?? {}) as AnyObject;
+  const kind = text(c.kind) || defaultKind;
+  const values: Record<string, FieldValue> = {};
+  for (const field of fieldsFor(kinds, kind)) values[field.path] = valueOf(field, getPath(c, field.path));
+  return { kind, values };
+}
+
+/** Switches the kind, keeping the common fields and any same-path field the new kind also has. */
+export function withKind(form: CheckFormState, kinds: CheckKindInfo[], kind: string): CheckFormState {
+  const values: Record<string, FieldValue> = {};
+  for (const field of fieldsFor(kinds, kind)) values[field.path] = form.values[field.path] ?? valueOf(field, undefined);
+  return { kind, values };
 }
 
 /** A number when the text is one, else the text itself (so the schema names the problem). */
-function numberOrText(text: string): number | string {
-  const trimmed = text.trim();
+function numberOrText(value: string): number | string {
+  const trimmed = value.trim();
   const n = Number(trimmed);
   return trimmed !== '' && Number.isFinite(n) ? n : trimmed;
 }
 
-const KIND_KEYS: Record<string, string[]> = {
-  http: ['url', 'method', 'headers', 'body', 'followRedirects', 'maxRedirects', 'ignoreTls', 'maxBodySize', 'auth'],
-  tcp: ['host', 'port'],
-};
-const HTTP_EXPECT_KEYS = ['status', 'keyword', 'keywordAbsent', 'maxLatency'];
-const TCP_EXPECT_KEYS = ['maxLatency'];
+/** What the field puts in the check object; undefined leaves the key out (so defaults stay defaults). */
+function configValue(field: FormFieldSpec, value: FieldValue | undefined, hadValue: boolean): unknown {
+  switch (field.type) {
+    case 'boolean': {
+      const on = value === true;
+      // Written only when it says something: not the default, or the file already had the key.
+      return on !== (field.default === true) || hadValue ? on : undefined;
+    }
+    case 'list': {
+      const items = String(value ?? '')
+        .split(field.separator === 'comma' ? /[,\n]/ : /\n/)
+        .map((s) => s.trim())
+        .filter(Boolean);
+      return items.length ? items : undefined;
+    }
+    case 'map': {
+      const rows = (Array.isArray(value) ? value : []) as MapRow[];
+      const entries = rows.filter((r) => r.name.trim() !== '' || r.value !== '');
+      if (!entries.length) return undefined;
+      return Object.fromEntries(entries.map((r) => [r.name.trim(), r.secret ? { secretRef: r.value.trim() } : r.value]));
+    }
+    case 'rows': {
+      const rows = (Array.isArray(value) ? value : []) as RecordRow[];
+      const items = rows
+        .map((row) => Object.fromEntries(Object.entries(row).map(([k, v]) => [k, v.trim()]).filter(([, v]) => v !== '')))
+        .filter((row) => Object.keys(row).length > 0)
+        .map((row) => (field.shorthand && Object.keys(row).length === 1 && row[field.shorthand] !== undefined ? row[field.shorthand] : row));
+      return items.length ? items : undefined;
+    }
+    case 'number':
+    case 'duration': {
+      const t = String(value ?? '').trim();
+      return t === '' ? undefined : numberOrText(t);
+    }
+    default: {
+      const raw = String(value ?? '');
+      const t = field.multiline ? raw : raw.trim();
+      return t.trim() === '' ? undefined : t;
+    }
+  }
+}
+
+/** Top-level keys of the check object that a form field owns. */
+function ownedKeys(fields: FormFieldSpec[]): Set<string> {
+  return new Set(fields.map((f) => f.path.split('.')[0]!));
+}
 
 /**
- * Builds the check object from the form. Fields the form does not show (headers, weight, ...)
- * are kept from `original`, so editing never drops what the user wrote in the file; empty
- * optional fields are left out, so defaults stay defaults.
+ * Builds the check object from the form. Fields the form does not show (added by hand, or by a
+ * newer Kaavan) are kept from `original`, so editing never drops what the user wrote in the file;
+ * empty optional fields are left out, so defaults stay defaults. Switching the kind drops the
+ * fields of the previous kind.
  */
-export function checkFromForm(form: CheckFormState, original?: CheckConfig): Record<string, unknown> {
-  const orig = (original ?? {}) as AnyCheck;
+export function checkFromForm(form: CheckFormState, kinds: CheckKindInfo[], original?: CheckConfig): Record<string, unknown> {
+  const orig = (original ?? {}) as AnyObject;
   const sameKind = orig.kind === form.kind;
-  const out: AnyCheck = {};
-  // Keep unknown-to-the-form fields: common ones always, kind-specific ones only for the same kind.
-  const managed = new Set(['name', 'kind', 'enabled', 'interval', 'timeout', 'retries', 'expect', ...Object.values(KIND_KEYS).flat()]);
+  const fields = fieldsFor(kinds, form.kind);
+  const out: AnyObject = {};
+  const otherKindKeys = new Set(kinds.filter((k) => k.kind !== form.kind).flatMap((k) => [...ownedKeys(k.form.fields)]));
+  const ownKeys = ownedKeys(fields);
   for (const [key, value] of Object.entries(orig)) {
-    if (!managed.has(key)) out[key] = value;
-    else if (sameKind && (KIND_KEYS[form.kind] ?? []).includes(key)) out[key] = value;
+    if (sameKind || ownKeys.has(key) || !otherKindKeys.has(key)) out[key] = structuredClone(value);
   }
-  out.name = form.name.trim();
   out.kind = form.kind;
-  if (!form.enabled || orig.enabled !== undefined) out.enabled = form.enabled;
-  if (form.interval.trim()) out.interval = form.interval.trim();
-  if (form.timeout.trim()) out.timeout = form.timeout.trim();
-  if (form.retries.trim()) out.retries = numberOrText(form.retries);
-
-  const expect: Record<string, unknown> = sameKind ? { ...(orig.expect ?? {}) } : {};
-  if (form.kind === 'http') {
-    for (const key of HTTP_EXPECT_KEYS) delete expect[key];
-    out.url = form.url.trim();
-    if (form.method && (form.method !== 'GET' || (sameKind && orig.method !== undefined))) out.method = form.method;
-    else delete out.method;
-    const statuses = form.status
-      .split(/[,\s]+/)
-      .map((s) => s.trim())
-      .filter(Boolean);
-    if (statuses.length) expect.status = statuses;
-    if (form.keyword) expect.keyword = form.keyword;
-    if (form.keywordAbsent) expect.keywordAbsent = form.keywordAbsent;
-    if (form.maxLatency.trim()) expect.maxLatency = form.maxLatency.trim();
-    if (!form.followRedirects || (sameKind && orig.followRedirects !== undefined)) out.followRedirects = form.followRedirects;
-    else delete out.followRedirects;
-    if (form.ignoreTls || (sameKind && orig.ignoreTls !== undefined)) out.ignoreTls = form.ignoreTls;
-    else delete out.ignoreTls;
-    if (form.maxBodySize.trim()) out.maxBodySize = numberOrText(form.maxBodySize);
-    else delete out.maxBodySize;
-  } else if (form.kind === 'tcp') {
-    for (const key of TCP_EXPECT_KEYS) delete expect[key];
-    out.host = form.host.trim();
-    out.port = form.port.trim() === '' ? undefined : numberOrText(form.port);
-    if (out.port === undefined) delete out.port;
-    if (form.maxLatency.trim()) expect.maxLatency = form.maxLatency.trim();
+  for (const field of fields) {
+    const had = sameKind && getPath(orig, field.path) !== undefined;
+    const value = configValue(field, form.values[field.path], had);
+    if (field.path === 'name') out.name = String(form.values.name ?? '').trim();
+    else if (value === undefined) deletePath(out, field.path);
+    else setPath(out, field.path, value);
   }
-  if (Object.keys(expect).length) out.expect = expect;
   // Keep the document readable: name and kind first, then the user's own key order, then new keys.
-  const ordered: Record<string, unknown> = {};
+  const ordered: AnyObject = {};
   for (const key of ['name', 'kind', ...Object.keys(orig), ...Object.keys(out)]) {
     if (key in out && !(key in ordered)) ordered[key] = out[key];
   }
   return ordered;
 }
 
-/** Sorts issues to the field their path names; the rest are general (shown above the form). */
-export function issuesByField(issues: FieldIssue[]): { fields: Partial<Record<FormField, string[]>>; general: FieldIssue[] } {
-  const fields: Partial<Record<FormField, string[]>> = {};
+/** Sorts issues to the field whose path is the longest prefix of theirs; the rest are general. */
+export function issuesByField(issues: FieldIssue[], fields: FormFieldSpec[]): { fields: Record<string, string[]>; general: FieldIssue[] } {
+  const byField: Record<string, string[]> = {};
   const general: FieldIssue[] = [];
-  const entries = Object.entries(FIELD_PATHS) as Array<[FormField, string]>;
+  const paths = fields.map((f) => f.path).sort((a, b) => b.length - a.length);
   for (const issue of issues) {
-    const match = entries.find(([, path]) => issue.path === path || issue.path.startsWith(`${path}.`));
-    if (match) (fields[match[0]] ??= []).push(issue.message);
+    // An issue about a group ("auth": use user + passwordRef or tokenRef) goes to its first field.
+    const match = paths.find((path) => issue.path === path || issue.path.startsWith(`${path}.`)) ?? fields.find((f) => f.path.startsWith(`${issue.path}.`))?.path;
+    if (match) (byField[match] ??= []).push(issue.message);
     else general.push(issue);
   }
-  return { fields, general };
+  return { fields: byField, general };
 }

@@ -6,6 +6,7 @@
 // character printed). Reference: docs/host-checks.md.
 import { z } from 'zod';
 import { defineCheckKind, type ProbeContext } from '../types.js';
+import type { KindForm } from '../form.js';
 import type { ProbeOutcome } from '../../model.js';
 import { formatMs, roundLatency } from '../probe-support.js';
 import { firstLineOf, onHost, regexField, runOnHost, withHostDeadline } from '../../hosts/host-probe.js';
@@ -41,10 +42,20 @@ export async function probeCommand(params: CommandParams, ctx: ProbeContext): Pr
   });
 }
 
+/** The kind's form in the UI (one field per config field; docs/checks.md has the same list). */
+const commandForm: KindForm = {
+    fields: [
+      { path: 'command', label: 'Command', type: 'text', required: true, mono: true, multiline: true, placeholder: 'systemctl is-active nginx', help: 'Run with sh on the target’s host.' },
+      { path: 'expectExit', label: 'Expected exit code', type: 'number', section: 'Expectations', placeholder: '0', default: 0 },
+      { path: 'expectOutput', label: 'Output must match', type: 'text', section: 'Expectations', mono: true, placeholder: '^active$', help: 'A regular expression tested against the output.' },
+    ],
+  };
+
 export const commandCheck = defineCheckKind({
   kind: 'command',
   title: 'Command',
   paramsShape: commandParamsShape,
+  form: commandForm,
   describe: (p) => `$ ${firstLineOf(p.command, 60)}`,
   probe: (params, ctx) => probeCommand(params, ctx),
 });

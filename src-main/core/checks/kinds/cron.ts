@@ -8,6 +8,7 @@
 import { Cron } from 'croner';
 import { z } from 'zod';
 import { defineCheckKind, type CheckIssue, type ProbeContext } from '../types.js';
+import type { KindForm } from '../form.js';
 import { durationField } from '../../config/fields.js';
 import { humanDuration, parseDuration } from '../../config/duration.js';
 import type { ProbeOutcome } from '../../model.js';
@@ -116,10 +117,23 @@ export async function probeCron(params: CronParams, ctx: ProbeContext): Promise<
   });
 }
 
+/** The kind's form in the UI (one field per config field; docs/checks.md has the same list). */
+const cronForm: KindForm = {
+    fields: [
+      { path: 'schedule', label: 'Schedule', type: 'text', required: true, mono: true, placeholder: '0 3 * * *', help: 'The job’s cron expression.' },
+      { path: 'timezone', label: 'Time zone', type: 'text', placeholder: 'UTC', help: 'The zone the schedule is read in, e.g. Europe/Helsinki (default: this computer’s).' },
+      { path: 'grace', label: 'Grace', type: 'duration', placeholder: '5m', default: '5m', help: 'How late the trace may be after the due time.' },
+      { path: 'marker', label: 'Marker file', type: 'text', section: 'Trace (a marker file, or a log line)', mono: true, placeholder: '/var/backups/.last-run', help: 'Must be modified after each due time.' },
+      { path: 'log', label: 'Log file', type: 'text', section: 'Trace (a marker file, or a log line)', mono: true, placeholder: '/var/log/backup.log' },
+      { path: 'pattern', label: 'Line pattern', type: 'text', section: 'Trace (a marker file, or a log line)', mono: true, placeholder: 'backup finished', help: 'A regular expression a new log line must match.' },
+    ],
+  };
+
 export const cronCheck = defineCheckKind({
   kind: 'cron',
   title: 'Scheduled job',
   paramsShape: cronParamsShape,
+  form: cronForm,
   crossFieldIssues: cronIssues,
   describe: (p) => `${p.schedule}${p.timezone ? ` (${p.timezone})` : ''}: ${p.marker ?? p.log ?? ''}`,
   probe: (params, ctx) => probeCron(params, ctx),

@@ -6,6 +6,7 @@
 // Reference: docs/host-checks.md.
 import { z } from 'zod';
 import { defineCheckKind, type ProbeContext } from '../types.js';
+import type { KindForm } from '../form.js';
 import { durationField } from '../../config/fields.js';
 import { parseDuration } from '../../config/duration.js';
 import type { ProbeOutcome } from '../../model.js';
@@ -138,10 +139,22 @@ export async function probeDisk(params: DiskParams, ctx: ProbeContext): Promise<
   });
 }
 
+/** The kind's form in the UI (one field per config field; docs/checks.md has the same list). */
+const diskForm: KindForm = {
+    fields: [
+      { path: 'path', label: 'Path', type: 'text', mono: true, placeholder: '/', default: '/', help: 'Any path on the mount to watch.' },
+      { path: 'warn', label: 'Warn at', type: 'number', section: 'Thresholds', placeholder: '80', default: 80, help: 'Percent used (space or inodes): 80 or "80%".' },
+      { path: 'critical', label: 'Critical at', type: 'number', section: 'Thresholds', placeholder: '90', default: 90, help: 'Percent used that makes the check down.' },
+      { path: 'forecastWarn', label: 'Forecast warning', type: 'duration', section: 'Thresholds', placeholder: '3d', default: '3d', help: 'Degraded when the trend reaches the critical level sooner than this.' },
+      { path: 'inodes', label: 'Also judge inodes', type: 'boolean', section: 'Thresholds', default: true },
+    ],
+  };
+
 export const diskCheck = defineCheckKind({
   kind: 'disk',
   title: 'Disk space',
   paramsShape: diskParamsShape,
+  form: diskForm,
   crossFieldIssues: (p) => {
     const warn = percentValue(p.warn ?? 80);
     const critical = percentValue(p.critical ?? 90);

@@ -6,6 +6,7 @@ import { Resolver } from 'node:dns/promises';
 import net from 'node:net';
 import { z } from 'zod';
 import { defineCheckKind, type ProbeContext } from '../types.js';
+import type { KindForm } from '../form.js';
 import type { ProbeOutcome } from '../../model.js';
 import { formatMs, roundLatency, startDeadline } from '../probe-support.js';
 
@@ -113,10 +114,21 @@ export async function probeDns(params: DnsParams, ctx: ProbeContext): Promise<Pr
   }
 }
 
+/** The kind's form in the UI (one field per config field; docs/checks.md has the same list). */
+const dnsForm: KindForm = {
+    fields: [
+      { path: 'host', label: 'Name', type: 'text', required: true, mono: true, placeholder: 'example.com', help: 'The DNS name to resolve.' },
+      { path: 'type', label: 'Record type', type: 'select', options: ['A', 'AAAA', 'CNAME', 'MX', 'TXT', 'NS', 'SRV', 'PTR', 'CAA', 'SOA'], default: 'A' },
+      { path: 'server', label: 'DNS server', type: 'text', mono: true, placeholder: 'system resolver', help: 'An IP address, optionally with a port: 1.1.1.1, 127.0.0.1:5353.' },
+      { path: 'expect', label: 'Expected values', type: 'list', section: 'Expectations', mono: true, placeholder: '10.0.0.5', help: 'Values that must all be among the answers, one per line.' },
+    ],
+  };
+
 export const dnsCheck = defineCheckKind({
   kind: 'dns',
   title: 'DNS record',
   paramsShape: dnsParamsShape,
+  form: dnsForm,
   describe: (p) => `${p.host} ${p.type ?? 'A'}${p.server ? ` via ${p.server}` : ''}`,
   probe: (params, ctx) => probeDns(params, ctx),
 });

@@ -11,6 +11,7 @@
 // Needs GNU find and coreutils (any Linux); documented in docs/host-checks.md.
 import { z } from 'zod';
 import { defineCheckKind, type CheckMemory, type ProbeContext } from '../types.js';
+import type { KindForm } from '../form.js';
 import type { ProbeOutcome } from '../../model.js';
 import { roundLatency, startDeadline } from '../probe-support.js';
 import { shellJoin } from '../../hosts/shell-quote.js';
@@ -325,10 +326,20 @@ export async function probeFiles(params: FilesParams, ctx: ProbeContext): Promis
   });
 }
 
+/** The kind's form in the UI (one field per config field; docs/checks.md has the same list). */
+const filesForm: KindForm = {
+    fields: [
+      { path: 'paths', label: 'Paths', type: 'list', required: true, mono: true, placeholder: '/etc/nginx\n/etc/ssh/sshd_config\n/var/www/**/*.php', help: 'Files, folders or globs, one per line (absolute paths).' },
+      { path: 'exclude', label: 'Exclude', type: 'list', mono: true, placeholder: '*.log\n/etc/nginx/cache', help: 'Patterns left out, one per line: a name pattern, or a path pattern with "/".' },
+      { path: 'maxFiles', label: 'At most files', type: 'number', section: 'Limits', placeholder: '200000', default: 200000, help: 'More files than this make the check fail instead of hashing them all.' },
+    ],
+  };
+
 export const filesCheck = defineCheckKind({
   kind: 'files',
   title: 'File integrity',
   paramsShape: filesParamsShape,
+  form: filesForm,
   describe: (p) => (p.paths.length === 1 ? `files ${p.paths[0]}` : `files ${p.paths[0]} and ${p.paths.length - 1} more`),
   probe: (params, ctx) => probeFiles(params, ctx),
 });

@@ -18,6 +18,7 @@ import { pipeline, type Readable } from 'node:stream';
 import zlib from 'node:zlib';
 import { z } from 'zod';
 import { defineCheckKind, type CheckIssue, type ProbeContext, type SecretReader } from '../types.js';
+import type { KindForm } from '../form.js';
 import { durationField } from '../../config/fields.js';
 import { parseDuration } from '../../config/duration.js';
 import { parseSize } from '../../config/size.js';
@@ -709,10 +710,32 @@ async function run(
   return { status: 'up', latencyMs, message: answered, metrics };
 }
 
+/** The kind's form in the UI (one field per config field; docs/checks.md has the same list). */
+const httpForm: KindForm = {
+    fields: [
+      { path: 'url', label: 'URL', type: 'text', required: true, mono: true, placeholder: 'https://example.com/health', help: 'http:// or https://; no password in it (use Authentication).' },
+      { path: 'method', label: 'Method', type: 'select', options: ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'], default: 'GET' },
+      { path: 'headers', label: 'Headers', type: 'map', section: 'Request', keyLabel: 'Header', secretValues: true, help: 'Sent with every request. Mark a value as a secret to send the secret of that name (kept in the keychain, never in the file).' },
+      { path: 'body', label: 'Body', type: 'text', section: 'Request', multiline: true, mono: true, placeholder: '{"ping": true}', help: 'Sent as written (POST, PUT, PATCH).' },
+      { path: 'auth.user', label: 'User', type: 'text', section: 'Authentication', help: 'Basic authentication: the user, with the password secret below.' },
+      { path: 'auth.passwordRef', label: 'Password secret', type: 'secret', section: 'Authentication', help: 'The name of the secret holding the password.' },
+      { path: 'auth.tokenRef', label: 'Bearer token secret', type: 'secret', section: 'Authentication', help: 'Or: the name of the secret holding a bearer token (not together with user).' },
+      { path: 'expect.status', label: 'Expected status', type: 'list', separator: 'comma', section: 'Expectations', mono: true, placeholder: '200-299', default: '200-299', help: 'Codes, ranges or classes, comma separated: 200, 301-302, 2xx.' },
+      { path: 'expect.maxLatency', label: 'Slow above', type: 'duration', section: 'Expectations', placeholder: 'e.g. 800ms', help: 'Slower answers count as degraded.' },
+      { path: 'expect.keyword', label: 'Body must contain', type: 'text', section: 'Expectations', placeholder: 'ok' },
+      { path: 'expect.keywordAbsent', label: 'Body must not contain', type: 'text', section: 'Expectations', placeholder: 'error' },
+      { path: 'followRedirects', label: 'Follow redirects', type: 'boolean', section: 'Connection', default: true },
+      { path: 'maxRedirects', label: 'At most redirects', type: 'number', section: 'Connection', placeholder: '5', default: 5, help: '0 to 20; 0 follows none.' },
+      { path: 'ignoreTls', label: 'Ignore TLS certificate errors', type: 'boolean', section: 'Connection', default: false, help: 'Self-signed, expired or wrong-host certificates pass.' },
+      { path: 'maxBodySize', label: 'Read at most', type: 'number', section: 'Connection', placeholder: '1MB', default: '1MB', help: 'Body bytes scanned for keywords: 512KB, 1MB or a number of bytes.' },
+    ],
+  };
+
 export const httpCheck = defineCheckKind({
   kind: 'http',
   title: 'HTTP(S)',
   paramsShape: httpParamsShape,
+  form: httpForm,
   crossFieldIssues: httpCrossFieldIssues,
   describe: (p) => `${p.method ?? HTTP_DEFAULTS.method} ${displayUrl(p.url)}`,
   probe: async (params, ctx) => {

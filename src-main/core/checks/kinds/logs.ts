@@ -9,6 +9,7 @@
 // Reference: docs/host-checks.md.
 import { z } from 'zod';
 import { defineCheckKind, type ProbeContext } from '../types.js';
+import type { KindForm } from '../form.js';
 import { durationField } from '../../config/fields.js';
 import { humanDuration, parseDuration } from '../../config/duration.js';
 import type { ProbeOutcome } from '../../model.js';
@@ -101,10 +102,23 @@ export function recentLogMatches(ctx: Pick<ProbeContext, 'memory'>): LogMatch[] 
   return ctx.memory.get<LogMatch[]>(MATCHES_KEY) ?? [];
 }
 
+/** The kind's form in the UI (one field per config field; docs/checks.md has the same list). */
+const logsForm: KindForm = {
+    fields: [
+      { path: 'path', label: 'Log file', type: 'text', required: true, mono: true, placeholder: '/var/log/syslog' },
+      { path: 'patterns', label: 'Patterns', type: 'rows', required: true, shorthand: 'regex', columns: [{ key: 'regex', label: 'Regular expression', type: 'text', placeholder: 'ERROR|FATAL' }, { key: 'severity', label: 'Severity', type: 'select', options: ['warning', 'error', 'critical'] }], help: 'Lines matching any of these count (severity error unless set).' },
+      { path: 'ignore', label: 'Ignore', type: 'list', mono: true, placeholder: 'healthcheck', help: 'Regular expressions, one per line: matching lines never count.' },
+      { path: 'window', label: 'Window', type: 'duration', section: 'Thresholds', placeholder: '5m', default: '5m', help: 'Matches are counted over this window.' },
+      { path: 'threshold', label: 'Matches to fail', type: 'number', section: 'Thresholds', placeholder: '1', default: 1, help: 'This many matches within the window make the check down.' },
+      { path: 'maxReadBytes', label: 'Read at most (bytes)', type: 'number', section: 'Thresholds', placeholder: '8388608', default: 8388608, help: 'New bytes read per probe at most; the rest is skipped.' },
+    ],
+  };
+
 export const logsCheck = defineCheckKind({
   kind: 'logs',
   title: 'Log file',
   paramsShape: logsParamsShape,
+  form: logsForm,
   describe: (p) => `log ${p.path}`,
   probe: (params, ctx) => probeLogs(params, ctx),
 });

@@ -5,6 +5,7 @@
 import pg from 'pg';
 import { z } from 'zod';
 import { defineCheckKind, type ProbeContext } from '../types.js';
+import type { KindForm } from '../form.js';
 import type { ProbeOutcome } from '../../model.js';
 import { describeNetError, describeObserverFault, formatMs, observerFaultCode, roundLatency, startDeadline, untilAborted } from '../probe-support.js';
 import { levelFor, percentField, percentValue } from '../../hosts/host-probe.js';
@@ -117,10 +118,26 @@ export async function probePostgres(params: PostgresParams, ctx: ProbeContext): 
   }
 }
 
+/** The kind's form in the UI (one field per config field; docs/checks.md has the same list). */
+const postgresForm: KindForm = {
+    fields: [
+      { path: 'host', label: 'Host', type: 'text', required: true, mono: true, placeholder: 'db.example.com' },
+      { path: 'port', label: 'Port', type: 'number', placeholder: '5432', default: 5432 },
+      { path: 'database', label: 'Database', type: 'text', placeholder: 'postgres', default: 'postgres' },
+      { path: 'user', label: 'User', type: 'text', required: true, placeholder: 'monitor' },
+      { path: 'passwordRef', label: 'Password secret', type: 'secret', help: 'The name of the secret holding the password.' },
+      { path: 'tls', label: 'TLS', type: 'select', options: ['disable', 'require', 'verify'], default: 'disable', help: 'require: encrypted, any certificate; verify: trusted and matching.' },
+      { path: 'tables', label: 'Tables that must exist', type: 'list', section: 'Expectations', mono: true, placeholder: 'orders\nbilling.invoices', help: 'One per line; without a schema: public.' },
+      { path: 'warnUsage', label: 'Connections warn at', type: 'number', section: 'Expectations', placeholder: '80', default: 80, help: 'Percent of max_connections in use.' },
+      { path: 'criticalUsage', label: 'Connections critical at', type: 'number', section: 'Expectations', placeholder: '95', default: 95 },
+    ],
+  };
+
 export const postgresCheck = defineCheckKind({
   kind: 'postgres',
   title: 'PostgreSQL',
   paramsShape: postgresParamsShape,
+  form: postgresForm,
   describe: (p) => `postgres ${p.user}@${p.host}:${p.port ?? 5432}/${p.database ?? 'postgres'}`,
   probe: (params, ctx) => probePostgres(params, ctx),
 });

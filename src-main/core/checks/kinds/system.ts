@@ -7,6 +7,7 @@
 import os from 'node:os';
 import { z } from 'zod';
 import { defineCheckKind, type ProbeContext } from '../types.js';
+import type { KindForm } from '../form.js';
 import type { ProbeOutcome } from '../../model.js';
 import { formatBytes, roundLatency } from '../probe-support.js';
 import { levelFor, onHost, percentField, percentValue, runOnHost, withHostDeadline, worst } from '../../hosts/host-probe.js';
@@ -194,10 +195,25 @@ export async function probeSystem(params: SystemParams, ctx: ProbeContext): Prom
   });
 }
 
+/** The kind's form in the UI (one field per config field; docs/checks.md has the same list). */
+const systemForm: KindForm = {
+    fields: [
+      { path: 'cpu.warn', label: 'CPU warn at', type: 'number', section: 'Thresholds (percent used)', placeholder: '90', default: 90 },
+      { path: 'cpu.critical', label: 'CPU critical at', type: 'number', section: 'Thresholds (percent used)', placeholder: '98', default: 98 },
+      { path: 'memory.warn', label: 'Memory warn at', type: 'number', section: 'Thresholds (percent used)', placeholder: '90', default: 90 },
+      { path: 'memory.critical', label: 'Memory critical at', type: 'number', section: 'Thresholds (percent used)', placeholder: '95', default: 95 },
+      { path: 'swap.warn', label: 'Swap warn at', type: 'number', section: 'Thresholds (percent used)', placeholder: '50', default: 50 },
+      { path: 'swap.critical', label: 'Swap critical at', type: 'number', section: 'Thresholds (percent used)', placeholder: '80', default: 80 },
+      { path: 'load.warn', label: 'Load warn at', type: 'number', section: 'Load (1 min, per core)', placeholder: '2', default: 2 },
+      { path: 'load.critical', label: 'Load critical at', type: 'number', section: 'Load (1 min, per core)', placeholder: '4', default: 4 },
+    ],
+  };
+
 export const systemCheck = defineCheckKind({
   kind: 'system',
   title: 'System (CPU, memory, load)',
   paramsShape: systemParamsShape,
+  form: systemForm,
   describe: () => 'CPU, memory, swap, load',
   probe: (params, ctx) => probeSystem(params, ctx),
 });

@@ -12,6 +12,7 @@
 import net from 'node:net';
 import { z } from 'zod';
 import { defineCheckKind } from '../types.js';
+import type { KindForm } from '../form.js';
 import { durationField } from '../../config/fields.js';
 import { parseDuration } from '../../config/duration.js';
 import type { ProbeOutcome } from '../../model.js';
@@ -97,10 +98,20 @@ export async function probeTcp(params: TcpParams, ctx: { signal: AbortSignal; ti
   }
 }
 
+/** The kind's form in the UI (one field per config field; docs/checks.md has the same list). */
+const tcpForm: KindForm = {
+    fields: [
+      { path: 'host', label: 'Host', type: 'text', required: true, mono: true, placeholder: 'db.example.com', help: 'A host name or IP address, without scheme or port.' },
+      { path: 'port', label: 'Port', type: 'number', required: true, placeholder: '5432' },
+      { path: 'expect.maxLatency', label: 'Slow above', type: 'duration', section: 'Thresholds', placeholder: 'e.g. 200ms', help: 'Slower connects count as degraded.' },
+    ],
+  };
+
 export const tcpCheck = defineCheckKind({
   kind: 'tcp',
   title: 'TCP port',
   paramsShape: tcpParamsShape,
+  form: tcpForm,
   describe: (p) => hostPort(bareHost(p.host), p.port),
   probe: async (params, ctx) => {
     try {

@@ -8,6 +8,7 @@ import net from 'node:net';
 import tls from 'node:tls';
 import { z } from 'zod';
 import { defineCheckKind, type ProbeContext } from '../types.js';
+import type { KindForm } from '../form.js';
 import type { ProbeOutcome } from '../../model.js';
 import { failedNetworkOutcome, formatMs, roundLatency, startDeadline } from '../probe-support.js';
 import { hostField } from './tcp.js';
@@ -121,10 +122,23 @@ export async function probeTls(params: TlsParams, ctx: ProbeContext): Promise<Pr
   }
 }
 
+/** The kind's form in the UI (one field per config field; docs/checks.md has the same list). */
+const tlsForm: KindForm = {
+    fields: [
+      { path: 'host', label: 'Host', type: 'text', required: true, mono: true, placeholder: 'example.com' },
+      { path: 'port', label: 'Port', type: 'number', placeholder: '443', default: 443 },
+      { path: 'servername', label: 'Certificate name', type: 'text', mono: true, placeholder: 'same as host', help: 'The name the certificate must be valid for (and SNI).' },
+      { path: 'warnDays', label: 'Warn days before expiry', type: 'number', section: 'Expiry', placeholder: '14', default: 14 },
+      { path: 'criticalDays', label: 'Critical days before expiry', type: 'number', section: 'Expiry', placeholder: '7', default: 7 },
+      { path: 'ca', label: 'Extra CA file', type: 'text', section: 'Expiry', mono: true, placeholder: '/etc/ssl/private-ca.pem', help: 'A PEM file on this computer with a private CA to trust.' },
+    ],
+  };
+
 export const tlsCheck = defineCheckKind({
   kind: 'tls',
   title: 'TLS certificate',
   paramsShape: tlsParamsShape,
+  form: tlsForm,
   crossFieldIssues: (p) =>
     (p.criticalDays ?? 7) > (p.warnDays ?? 14) ? [{ path: ['criticalDays'], message: `must not be above warnDays (${p.warnDays ?? 14})` }] : [],
   describe: (p) => `TLS ${p.servername ?? p.host}:${p.port ?? 443}`,
