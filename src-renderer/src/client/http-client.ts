@@ -55,7 +55,7 @@ export function createHttpClient(options: HttpClientOptions): KaavanClient {
         ? {
             status: 'unauthorized',
             reason: 'token-changed',
-            message: `The server at ${server} restarted with a new token, so this tab\u2019s link no longer works. Open the new link that \u201ckaavan serve\u201d printed.`,
+            message: `The link this tab was opened with no longer works. Open the new link that \u201ckaavan serve\u201d printed for ${server}.`,
           }
         : {
             status: 'unauthorized',
