@@ -69,6 +69,8 @@ export function sshAlertKey(targetId: number): string {
 
 interface SshParent {
   targetId: number;
+  /** The connection watched; a new one (new address, credentials or a trusted key) is probed at once. */
+  host: Host;
   machine: CheckMachineState;
   lastError: SshHostError | null;
   intervalMs: number;
@@ -360,14 +362,14 @@ export class HostOversight {
   // --- The SSH watcher of each SSH target with host-level checks -----------------------------
 
   private syncSshParents(): void {
-    const wanted = new Map<number, number>();
+    const wanted = new Map<number, { intervalMs: number; host: Host }>();
     for (const target of this.deps.targets.values()) {
       if (!isConnectable(target.host)) continue;
       const intervals = target.checkIds
         .map((id) => this.deps.checks.get(id))
         .filter((r): r is CheckRuntime => !!r && r.check.enabled && HOST_LEVEL_KINDS.has(r.check.kind.kind))
         .map((r) => r.check.intervalMs);
-      if (intervals.length) wanted.set(target.id, Math.min(...intervals));
+      if (intervals.length) wanted.set(target.id, { intervalMs: Math.min(...intervals), host: target.host });
     }
     for (const [id, parent] of this.sshParents) {
       if (wanted.has(id)) continue;
@@ -375,13 +377,18 @@ export class HostOversight {
       this.sshParents.delete(id);
       this.closeSshAlert(id, 'the target no longer has host-level checks over SSH');
     }
-    for (const [id, intervalMs] of wanted) {
+    for (const [id, { intervalMs, host }] of wanted) {
       const existing = this.sshParents.get(id);
       if (existing) {
         existing.intervalMs = intervalMs;
+        if (existing.host !== host) {
+          // The connection changed (e.g. its host key was just trusted): judge it now, not at the next interval.
+          existing.host = host;
+          if (this.running && !existing.probing) this.scheduleSsh(existing, 0);
+        }
         continue;
       }
-      const parent: SshParent = { targetId: id, machine: this.sshMachineFromStore(id), lastError: null, intervalMs, timer: null, probing: null };
+      const parent: SshParent = { targetId: id, host, machine: this.sshMachineFromStore(id), lastError: null, intervalMs, timer: null, probing: null };
       this.sshParents.set(id, parent);
       if (this.running) this.scheduleSsh(parent, 0);
     }
@@ -413,9 +420,10 @@ export class HostOversight {
     parent.timer = setTimeout(() => {
       parent.timer = null;
       if (parent.probing) return;
+      const probed = parent.host;
       parent.probing = this.probeSsh(parent).finally(() => {
         parent.probing = null;
-        if (this.sshParents.get(parent.targetId) === parent) this.scheduleSsh(parent, parent.intervalMs);
+        if (this.sshParents.get(parent.targetId) === parent) this.scheduleSsh(parent, parent.host === probed ? parent.intervalMs : 0);
       });
     }, delay);
     parent.timer.unref?.();

@@ -131,6 +131,13 @@ describe.skipIf(unavailable)('hosts service methods', () => {
     writeFileSync(join(watched, 'b.conf'), 'new\n');
     const changed = await runNow('etc');
     expect(changed.status).toBe('down');
+    // A host-level check's first failure waits for its SSH parent's verdict (dependencies); with the
+    // server reachable, its alert opens on a following probe.
+    for (let i = 0; i < 40 && !(await service.listAlerts({ state: 'active' })).some((a) => a.check === 'etc'); i++) {
+      await new Promise((r) => setTimeout(r, 250));
+      await runNow('etc');
+    }
+    expect((await service.listAlerts({ state: 'active' })).map((a) => a.check)).toContain('etc');
 
     const overview = await service.overview();
     const targetId = overview.targets[0]!.id;
