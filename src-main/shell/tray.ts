@@ -5,7 +5,7 @@ import { Menu, Tray, nativeImage, type MenuItemConstructorOptions, type NativeIm
 import { join } from 'node:path';
 import type { KaavanHealth, Overview } from '../core/model.js';
 import { consoleLogger, type Logger } from '../core/log/logger.js';
-import { sameMenu, trayModel, type TrayAction, type TrayIconName, type TrayMenuItem, type TrayModel } from './tray-model.js';
+import { sameMenu, trayModel, type TrayAction, type TrayBackups, type TrayIconName, type TrayMenuItem, type TrayModel } from './tray-model.js';
 
 export interface TraySnapshot {
   exists: boolean;
@@ -20,6 +20,7 @@ export class KaavanTray {
   private model: TrayModel | null = null;
   private overview: Overview | null = null;
   private health: KaavanHealth | null = null;
+  private backups: TrayBackups | null = null;
 
   constructor(
     /** resources/tray: <status>.png and <status>@2x.png */
@@ -36,13 +37,19 @@ export class KaavanTray {
 
   update(overview: Overview | null): void {
     this.overview = overview;
-    this.render(trayModel(this.overview, this.health));
+    this.render(trayModel(this.overview, this.health, this.backups));
   }
 
   /** Kaavan's own health (the service's health() and its 'health' events). */
   setHealth(health: KaavanHealth | null): void {
     this.health = health;
-    this.render(trayModel(this.overview, this.health));
+    this.render(trayModel(this.overview, this.health, this.backups));
+  }
+
+  /** Backup jobs ("Back up now") and running backups (progress in the tooltip). */
+  setBackups(backups: TrayBackups | null): void {
+    this.backups = backups;
+    this.render(trayModel(this.overview, this.health, this.backups));
   }
 
   snapshot(): TraySnapshot {

@@ -1,0 +1,53 @@
+// Native notifications when a backup ends: success with its size and duration, failure with the
+// reason (a cancel is something the user just did: no popup). Honours settings.notifications like
+// the desktop alert channel; a click opens the Backups page.
+import { Notification, type NativeImage } from 'electron';
+import type { BackupRunView } from '../core/api/service.js';
+import { humanDuration } from '../core/config/duration.js';
+import { formatBytes } from '../core/backup/assess.js';
+
+export function backupNotice(run: BackupRunView): { title: string; body: string } | null {
+  switch (run.state) {
+    case 'succeeded':
+      return {
+        title: `Backup ${run.job} done`,
+        body: `${run.files.toLocaleString('en')} file${run.files === 1 ? '' : 's'}, ${formatBytes(run.bytes)} (${formatBytes(run.storedBytes)} stored) in ${humanDuration(run.durationMs)}${run.warnings ? ` · ${run.warnings} warning${run.warnings === 1 ? '' : 's'}` : ''}`,
+      };
+    case 'failed':
+    case 'interrupted':
+      return { title: `Backup ${run.job} failed`, body: run.error ?? 'no reason was recorded' };
+    default:
+      return null;
+  }
+}
+
+export interface BackupNotifierOptions {
+  enabled: () => boolean;
+  onClick: () => void;
+  icon?: NativeImage;
+}
+
+export class BackupNotifier {
+  /** Kept referenced until closed: a collected notification loses its click handler. */
+  private readonly live = new Set<Notification>();
+
+  constructor(private readonly options: BackupNotifierOptions) {}
+
+  /** Shows the notice for a finished run; false when none is due (cancelled, turned off, unsupported). */
+  show(run: BackupRunView): boolean {
+    const notice = backupNotice(run);
+    if (!notice || !this.options.enabled() || !Notification.isSupported()) return false;
+    const notification = new Notification({ ...notice, ...(this.options.icon ? { icon: this.options.icon } : {}), urgency: run.state === 'succeeded' ? 'low' : 'normal' });
+    const release = () => this.live.delete(notification);
+    notification.on('click', () => {
+      release();
+      this.options.onClick();
+    });
+    notification.on('close', release);
+    notification.on('failed', release);
+    if (this.live.size >= 20) this.live.delete(this.live.values().next().value!);
+    this.live.add(notification);
+    notification.show();
+    return true;
+  }
+}
