@@ -82,7 +82,8 @@ export class BackupService {
   private runningCount = 0;
   private readonly scheduler: BackupScheduler;
   private tickTimer: NodeJS.Timeout | null = null;
-  private readonly since: number;
+  /** When this process first saw each job: a job with no run yet is caught up only for due times after that. */
+  private readonly firstSeen = new Map<string, number>();
   private lastVerify = new Map<string, BackupJobStatus['lastVerify']>();
   private disposed = false;
 
@@ -90,7 +91,6 @@ export class BackupService {
     this.now = options.now ?? Date.now;
     this.log = options.log ?? silentLogger;
     this.catalog = new BackupCatalog(options.db);
-    this.since = this.now();
     this.scheduler = new BackupScheduler((job) => this.onDue(job, 'schedule'));
   }
 
@@ -114,7 +114,10 @@ export class BackupService {
 
   /** Re-arms schedules after a configuration change. */
   applyConfig(): void {
-    if (this.disposed || this.options.realTimers === false) return;
+    if (this.disposed) return;
+    const now = this.now();
+    for (const job of this.options.jobs()) if (!this.firstSeen.has(job.name)) this.firstSeen.set(job.name, now);
+    if (this.options.realTimers === false) return;
     const wanted = new Map<string, string>();
     for (const job of this.options.jobs()) if (job.schedule) wanted.set(job.name, job.schedule);
     this.scheduler.apply(wanted);
@@ -129,9 +132,10 @@ export class BackupService {
     const started: string[] = [];
     const now = this.now();
     for (const job of this.options.jobs()) {
+      if (!this.firstSeen.has(job.name)) this.firstSeen.set(job.name, now);
       if (!job.schedule || this.active.has(job.name)) continue;
       const last = this.catalog.last(job.name);
-      const missed = missedDue(job.schedule, { now, lastStartedAt: last?.startedAt ?? null, since: this.since, graceMs: CATCH_UP_GRACE_MS });
+      const missed = missedDue(job.schedule, { now, lastStartedAt: last?.startedAt ?? null, since: this.firstSeen.get(job.name)!, graceMs: CATCH_UP_GRACE_MS });
       if (missed !== null) {
         this.log.info('catching up a missed backup', { job: job.name, due: new Date(missed).toISOString() });
         if (this.onDue(job.name, 'catch-up')) started.push(job.name);

@@ -242,11 +242,12 @@ describe('schedules', () => {
     const store = Store.open(join(dir, 'kaavan.db'));
     cleanups.push(() => store.close());
     const job = { name: 'nightly', schedule: '0 2 * * *', sources: [{ path: src }], destination: { kind: 'local' as const, path: join(dir, 'dest') } };
+    const jobs: Array<typeof job> = [job];
     const events: KaavanEvent[] = [];
     const service = new BackupService({
       engine: createBackupEngine({ dataDir: dir, secrets: noSecrets(), now }),
       db: store.db,
-      jobs: () => [job],
+      jobs: () => jobs,
       emit: (e) => events.push(e),
       now,
       realTimers: false,
@@ -269,6 +270,39 @@ describe('schedules', () => {
     const runs = service.runs({ job: 'nightly' });
     expect(runs.map((r) => r.state)).toEqual(['succeeded', 'succeeded']);
     expect(runs[0]!.startedAt).toBe(Date.parse('2026-03-11T09:30:00'));
+
+    // A job added at 09:30 whose schedule said 09:00 has missed nothing: it did not exist then.
+    jobs.push({ ...job, name: 'added', schedule: '0 9 * * *' });
+    service.applyConfig();
+    clock = Date.parse('2026-03-11T09:45:00');
+    expect(service.tick()).toEqual([]);
+  });
+
+  it('fires a schedule on time with node-schedule, and stops firing once disposed', async () => {
+    const dir = tempDir();
+    const src = tree(join(dir, 'src'), 2, 100);
+    const store = Store.open(join(dir, 'kaavan.db'));
+    cleanups.push(() => store.close());
+    const runs: BackupRunView[] = [];
+    const service = new BackupService({
+      engine: createBackupEngine({ dataDir: dir, secrets: noSecrets() }),
+      db: store.db,
+      // Every second (six fields: seconds first).
+      jobs: () => [{ name: 'often', schedule: '* * * * * *', sources: [{ path: src }], destination: { kind: 'local', path: join(dir, 'dest') } }],
+      emit: (e) => {
+        if (e.type === 'backup.finished') runs.push(e.run);
+      },
+    });
+    cleanups.push(() => service.dispose());
+    await service.start();
+    await waitFor(() => runs.length >= 2, 20_000);
+    await service.dispose();
+    // A run going on at dispose ends cancelled; the two awaited ones succeeded.
+    expect(runs.slice(0, 2).map((r) => r.state)).toEqual(['succeeded', 'succeeded']);
+    const count = service.runs({ job: 'often' }).length;
+    expect(count).toBe(runs.length);
+    await new Promise((r) => setTimeout(r, 1500));
+    expect(service.runs({ job: 'often' }).length).toBe(count);
   });
 
   it('sends progress at most about four times a second per job, and every state change', async () => {
