@@ -121,6 +121,8 @@ backups:
     await expect(row).toHaveCount(1);
     await expect(row).toContainText('54');
     await expect(row).toContainText(/8\.\d MiB/);
+    await row.getByRole('button', { name: 'Verify' }).click();
+    await expect(row.getByRole('status')).toContainText('Intact: 54 files');
     await row.getByRole('button', { name: 'Restore…' }).click();
     await expect(page.getByTestId('backup-restore-command')).toContainText(/^kaavan restore \d{8}T\d{9}Z-[0-9a-f]{8} --to /);
     await expect(page.getByTestId('backup-throughput-chart').locator('canvas')).toHaveCount(1);

@@ -263,7 +263,7 @@ function RunsPanel({ job, revision, theme, now }: { job: BackupJobView; revision
             </thead>
             <tbody>
               {rows.map((r) => (
-                <RunRow key={r.id} run={r} now={now} open={shown === r.id} onToggle={() => setShown(shown === r.id ? null : r.id)} />
+                <RunRow key={r.id} job={job.name} run={r} now={now} open={shown === r.id} onToggle={() => setShown(shown === r.id ? null : r.id)} />
               ))}
             </tbody>
           </table>
@@ -273,7 +273,23 @@ function RunsPanel({ job, revision, theme, now }: { job: BackupJobView; revision
   );
 }
 
-function RunRow({ run, now, open, onToggle }: { run: BackupRunView; now: number; open: boolean; onToggle: () => void }) {
+type VerifyState = { busy: true } | { busy: false; ok: boolean; text: string };
+
+function RunRow({ job, run, now, open, onToggle }: { job: string; run: BackupRunView; now: number; open: boolean; onToggle: () => void }) {
+  const client = useApp((s) => s.client)!;
+  const [verify, setVerify] = useState<VerifyState | null>(null);
+  const runVerify = () => {
+    setVerify({ busy: true });
+    client.verifyBackupRun({ job, runId: run.id }).then(
+      (r) =>
+        setVerify({
+          busy: false,
+          ok: r.ok,
+          text: r.ok ? `Intact: ${r.files.toLocaleString()} files in ${r.segments} segment${r.segments === 1 ? '' : 's'} re-read and checked` : `${r.problems.length} problem${r.problems.length === 1 ? '' : 's'}: ${r.problems[0] ?? ''}`,
+        }),
+      (error: unknown) => setVerify({ busy: false, ok: false, text: errorMessage(error) }),
+    );
+  };
   return (
     <>
       <tr data-testid={`backup-run-row-${run.id}`} data-state={run.state}>
@@ -287,6 +303,11 @@ function RunRow({ run, now, open, onToggle }: { run: BackupRunView; now: number;
           <StateBadge state={run.state} />
           {run.error && run.state !== 'cancelled' && <div className="backup-run-error">{run.error}</div>}
           {run.warnings > 0 && <div className="muted">{run.warnings} warning{run.warnings === 1 ? '' : 's'}</div>}
+          {verify && !verify.busy && (
+            <div className={verify.ok ? 'backup-verify-ok' : 'backup-run-error'} role="status" data-testid={`backup-verify-result-${run.id}`}>
+              {verify.text}
+            </div>
+          )}
         </td>
         <td className="num">{run.files.toLocaleString()}</td>
         <td className="num">{formatBytes(run.bytes)}</td>
@@ -294,9 +315,14 @@ function RunRow({ run, now, open, onToggle }: { run: BackupRunView; now: number;
         <td className="num">{humanDuration(run.durationMs)}</td>
         <td className="num">
           {run.state === 'succeeded' && (
-            <button type="button" className="btn btn-sm btn-ghost" onClick={onToggle} aria-expanded={open}>
-              Restore…
-            </button>
+            <div className="backup-run-actions">
+              <button type="button" className="btn btn-sm btn-ghost" onClick={runVerify} disabled={verify?.busy === true} title="Re-read the run from its destination and check every file">
+                {verify?.busy ? 'Verifying\u2026' : 'Verify'}
+              </button>
+              <button type="button" className="btn btn-sm btn-ghost" onClick={onToggle} aria-expanded={open}>
+                Restore…
+              </button>
+            </div>
           )}
         </td>
       </tr>

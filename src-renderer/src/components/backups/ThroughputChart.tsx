@@ -1,5 +1,6 @@
 // Throughput of a job's succeeded runs over time (MiB/s), with uPlot. A small wrapper until the shared
-// chart component lands: created once per mount, resized with its container, data swapped in place.
+// chart component lands: built with its data (a job has at most a few hundred runs, so a new plot per
+// change is cheap and the scales always fit the data), resized with its container.
 import { useEffect, useRef } from 'react';
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
@@ -19,41 +20,36 @@ function cssVar(name: string, fallback: string): string {
 
 export function ThroughputChart({ runs, theme }: { runs: BackupRunView[]; theme: string }) {
   const box = useRef<HTMLDivElement>(null);
-  const plot = useRef<uPlot | null>(null);
   const data = throughputSeries(runs);
+  const key = JSON.stringify(data);
 
   useEffect(() => {
     const el = box.current;
     if (!el) return;
+    const [xs, ys] = JSON.parse(key) as [number[], number[]];
+    const [x0, x1] = [Math.min(...xs), Math.max(...xs)];
+    const pad = Math.max(43_200, (x1 - x0) * 0.05);
+    const xRange: uPlot.Range.MinMax = xs.length ? [x0 - pad, x1 + pad] : [0, 1];
+    const yRange: uPlot.Range.MinMax = [0, Math.max(1, ...ys) * 1.2];
     const axis = { stroke: cssVar('--text-muted', '#5a6474'), grid: { stroke: cssVar('--border', '#e1e5eb'), width: 1 }, ticks: { stroke: cssVar('--border', '#e1e5eb') } };
     const opts: uPlot.Options = {
       width: Math.max(200, el.clientWidth),
       height: 180,
       legend: { show: false },
       cursor: { drag: { x: false, y: false } },
-      scales: {
-        // One run (or several in one minute) still gets a readable day around it, not a span of years.
-        x: { time: true, range: (_u, min, max) => (max - min < 3600 ? [min - 43_200, max + 43_200] : [min, max]) },
-        y: { range: (_u, _min, max) => [0, Math.max(1, (max ?? 0) * 1.2)] },
-      },
+      // Ranges from the data itself: a single run gets a readable day around it, the top some room.
+      scales: { x: { time: true, range: () => xRange }, y: { range: () => yRange } },
       axes: [axis, { ...axis, label: 'MiB/s', size: 56 }],
       series: [{}, { label: 'Throughput', stroke: cssVar('--accent', '#2f54d4'), width: 2, points: { show: true, size: 6, fill: cssVar('--surface', '#fff') }, value: (_u, v) => (v === null ? '—' : `${v.toFixed(1)} MiB/s`) }],
     };
-    const chart = new uPlot(opts, throughputSeries([]), el);
-    plot.current = chart;
+    const chart = new uPlot(opts, [xs, ys], el);
     const resize = new ResizeObserver(() => chart.setSize({ width: Math.max(200, el.clientWidth), height: 180 }));
     resize.observe(el);
     return () => {
       resize.disconnect();
       chart.destroy();
-      plot.current = null;
     };
-    // Colours come from the theme: a new plot when it changes.
-  }, [theme]);
-
-  const key = JSON.stringify(data);
-  useEffect(() => {
-    plot.current?.setData(JSON.parse(key) as [number[], number[]]);
+    // Colours come from the theme: a new plot when it changes, as when the data does.
   }, [key, theme]);
 
   return (
