@@ -157,11 +157,9 @@ export async function createKaavan(options: KaavanOptions): Promise<KaavanRuntim
       const stuck = settings.backupStuckAfter === undefined ? null : parseDuration(settings.backupStuckAfter);
       return { maxRuns: settings.backupConcurrency ?? 1, ...(stuck ? { stuckAfterMs: stuck } : {}) };
     },
-    emit: (event) => {
-      events.emit(event);
-      // A finished run is judged at once, not at the check's next interval.
-      if (event.type === 'backup.finished') void engine?.runNow(BACKUP_TARGET, event.run.job).catch(() => undefined);
-    },
+    emit: (event) => events.emit(event),
+    // A finished run or a verify is judged at once, not at the check's next interval.
+    judge: (job) => void engine?.runNow(BACKUP_TARGET, job).catch(() => undefined),
     now,
     log,
     audit: (action, subject, detail) => audit(detail.trigger === 'user' || detail.trigger === undefined ? 'user' : 'engine')(action, subject, detail),

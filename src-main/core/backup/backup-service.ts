@@ -36,6 +36,8 @@ export interface BackupServiceOptions {
   tickMs?: number;
   /** Arms node-schedule timers (default true); tests with a controlled clock call tick() instead. */
   realTimers?: boolean;
+  /** Something changed what the job's check would say (a run ended, a verify finished): judge it now. */
+  judge?: (job: string) => void;
 }
 
 export const DEFAULT_STUCK_AFTER_MS = 10 * 60_000;
@@ -293,6 +295,7 @@ export class BackupService {
     const view = this.catalog.get(result.id) ?? resultView(result);
     this.release(run);
     this.options.emit({ type: 'backup.finished', run: view });
+    this.options.judge?.(run.job);
   }
 
   /** The engine refused the run before it had an id (busy in another process, unreadable config). */
@@ -352,6 +355,7 @@ export class BackupService {
     const result = await this.options.engine.verify(job, runId, signal ? { signal } : {});
     this.lastVerify.set(jobName, { runId, at: this.now(), ok: result.ok, problems: result.problems });
     this.options.audit?.('backup.verify', jobName, { run: runId, ok: result.ok });
+    this.options.judge?.(jobName);
     return { ok: result.ok, files: result.files, segments: result.segments, problems: result.problems };
   }
 

@@ -90,11 +90,11 @@ describe('backups through the service', () => {
     const engine = createBackupEngine({ dataDir: join(dir, 'other'), secrets: noSecrets() });
     const jobConfig = { name: 'docs', sources: [{ path: src }], destination: { kind: 'local' as const, path: dest } };
     expect((await engine.list(jobConfig)).map((r) => r.id)).toEqual([runId]);
-    expect(await svc.verifyBackupRun({ job: 'docs', runId })).toMatchObject({ ok: true, files: 40, problems: [] });
-
-    // The job is also a check, judged at once after the run.
+    // The job is also a check, judged at once after the run, and again after a verify.
     const check = await waitFor(async () => (await svc.overview()).targets.find((t) => t.name === 'Backups')?.checks.find((c) => c.name === 'docs' && c.status === 'up'));
     expect(check.lastResult?.message).toMatch(/^last success .* ago: 40 files, 2\.5 MiB in /);
+    expect(await svc.verifyBackupRun({ job: 'docs', runId })).toMatchObject({ ok: true, files: 40, problems: [] });
+    await waitFor(async () => (await svc.overview()).targets.find((t) => t.name === 'Backups')?.checks[0]?.lastResult?.message.endsWith(', verified'));
 
     await rt.stop();
     const store = Store.open(join(dir, 'data', 'kaavan.db'));
