@@ -1,24 +1,19 @@
-// Native notifications when a backup ends: success with its size and duration, failure with the
-// reason (a cancel is something the user just did: no popup). Honours settings.notifications like
-// the desktop alert channel; a click opens the Backups page.
+// Native notification when a backup succeeds, with its size and duration; a click opens the Backups
+// page. A failure is not popped up here: it turns the job's check DOWN at once, and that alert goes
+// through the notifier like any other (desktop popup with the reason, email, webhook, routes,
+// reminders and the recovery notice), so one failure is one notification. A cancel is something the
+// user just did: nothing. Honours settings.notifications like the desktop alert channel.
 import { Notification, type NativeImage } from 'electron';
 import type { BackupRunView } from '../core/api/service.js';
 import { humanDuration } from '../core/config/duration.js';
 import { formatBytes } from '../core/backup/assess.js';
 
 export function backupNotice(run: BackupRunView): { title: string; body: string } | null {
-  switch (run.state) {
-    case 'succeeded':
-      return {
-        title: `Backup ${run.job} done`,
-        body: `${run.files.toLocaleString('en')} file${run.files === 1 ? '' : 's'}, ${formatBytes(run.bytes)} (${formatBytes(run.storedBytes)} stored) in ${humanDuration(run.durationMs)}${run.warnings ? ` · ${run.warnings} warning${run.warnings === 1 ? '' : 's'}` : ''}`,
-      };
-    case 'failed':
-    case 'interrupted':
-      return { title: `Backup ${run.job} failed`, body: run.error ?? 'no reason was recorded' };
-    default:
-      return null;
-  }
+  if (run.state !== 'succeeded') return null;
+  return {
+    title: `Backup ${run.job} done`,
+    body: `${run.files.toLocaleString('en')} file${run.files === 1 ? '' : 's'}, ${formatBytes(run.bytes)} (${formatBytes(run.storedBytes)} stored) in ${humanDuration(run.durationMs)}${run.warnings ? ` · ${run.warnings} warning${run.warnings === 1 ? '' : 's'}` : ''}`,
+  };
 }
 
 export interface BackupNotifierOptions {
@@ -33,11 +28,11 @@ export class BackupNotifier {
 
   constructor(private readonly options: BackupNotifierOptions) {}
 
-  /** Shows the notice for a finished run; false when none is due (cancelled, turned off, unsupported). */
+  /** Shows the notice for a finished run; false when none is due (not a success, turned off, unsupported). */
   show(run: BackupRunView): boolean {
     const notice = backupNotice(run);
     if (!notice || !this.options.enabled() || !Notification.isSupported()) return false;
-    const notification = new Notification({ ...notice, ...(this.options.icon ? { icon: this.options.icon } : {}), urgency: run.state === 'succeeded' ? 'low' : 'normal' });
+    const notification = new Notification({ ...notice, ...(this.options.icon ? { icon: this.options.icon } : {}), urgency: 'low' });
     const release = () => this.live.delete(notification);
     notification.on('click', () => {
       release();

@@ -1,7 +1,7 @@
 // Backups in the desktop shell, with the real core (runtime, engine, local destination, store) and
 // the recording Electron stand-in: "Back up now" per job in the tray menu runs the job, the tooltip
-// shows the running backup's progress, and a native notification tells success (size, duration)
-// or failure (reason); notifications honour the setting, a cancel shows none.
+// shows the running backup's progress, a native notification tells a success (size, duration), and
+// a failure arrives once, with its reason, as the job check's alert through the desktop channel.
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -22,6 +22,7 @@ const { KaavanTray } = await import('../../src-main/shell/tray.js');
 const { ShellBackups } = await import('../../src-main/shell/backup-shell.js');
 const { backupNotice } = await import('../../src-main/shell/backup-notifications.js');
 const { trayModel } = await import('../../src-main/shell/tray-model.js');
+const { DesktopChannel } = await import('../../src-main/shell/desktop-channel.js');
 const iconDir = new URL('../../resources/tray', import.meta.url).pathname;
 
 const cleanups: Array<() => Promise<void> | void> = [];
@@ -50,16 +51,16 @@ describe('tray model: backups', () => {
     expect(trayModel(null, null, { jobs: [], running: [] }).menu.some((i) => i.type === 'submenu')).toBe(false);
   });
 
-  it('words the notices: size and duration on success, the reason on failure, none for a cancel', () => {
+  it('words the success notice with size and duration; nothing of its own for a failure or a cancel', () => {
     const run: BackupRunView = { id: 'r', job: 'docs', kind: 'full', state: 'succeeded', startedAt: 0, finishedAt: 83_000, files: 1204, bytes: 3 * 1024 ** 3, storedBytes: 2.5 * 1024 ** 3, durationMs: 83_000, warnings: 0, error: null };
     expect(backupNotice(run)).toEqual({ title: 'Backup docs done', body: '1,204 files, 3.0 GiB (2.5 GiB stored) in 1 min 23 s' });
-    expect(backupNotice({ ...run, state: 'failed', error: 'no space left on /mnt/b' })).toEqual({ title: 'Backup docs failed', body: 'no space left on /mnt/b' });
+    expect(backupNotice({ ...run, state: 'failed', error: 'no space left on /mnt/b' })).toBeNull();
     expect(backupNotice({ ...run, state: 'cancelled' })).toBeNull();
   });
 });
 
 describe('tray and notifications against the real core', () => {
-  it('runs a job from the tray menu and notifies success with size and duration, failure with the reason', async () => {
+  it('runs a job from the tray menu; success is notified with size and duration, a failure once with its reason', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'kaavan-tray-bk-'));
     cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
     mkdirSync(join(dir, 'src'));
@@ -69,13 +70,14 @@ describe('tray and notifications against the real core', () => {
       configFile,
       `version: 1\nbackups:\n  - { name: docs, sources: [{ path: "${join(dir, 'src')}" }], destination: { kind: local, path: "${join(dir, 'dest')}" } }\n  - { name: gone, sources: [{ path: "${join(dir, 'missing')}" }], destination: { kind: local, path: "${join(dir, 'dest2')}" } }\n`,
     );
-    const rt = await createKaavan({ configStore: new FileConfigStore(configFile), dataDir: join(dir, 'data'), mode: 'electron', channels: [new RecordingChannel()], secrets: createSecretStore({ backend: null, env: {} }) });
+    let notifications = true;
+    const desktop = new DesktopChannel({ enabled: () => notifications, onClick: () => undefined });
+    const rt = await createKaavan({ configStore: new FileConfigStore(configFile), dataDir: join(dir, 'data'), mode: 'electron', channels: [desktop, new RecordingChannel()], secrets: createSecretStore({ backend: null, env: {} }) });
     cleanups.push(() => rt.stop());
     await rt.start();
 
     const actions: string[] = [];
     let opened = 0;
-    let notifications = true;
     const logged: string[] = [];
     let shell: InstanceType<typeof ShellBackups> | null = null;
     const tray = new KaavanTray(iconDir, (action) => {
@@ -109,7 +111,8 @@ describe('tray and notifications against the real core', () => {
 
     submenu().find((i) => i.label === 'gone')!.click!();
     await waitFor(() => FakeNotification.shown.length === 2);
-    expect(FakeNotification.shown[1]!.options).toMatchObject({ title: 'Backup gone failed', body: expect.stringContaining('cannot be read (ENOENT)') });
+    expect(FakeNotification.shown[1]!.options).toMatchObject({ title: expect.stringContaining('Backups / gone'), body: expect.stringContaining('last run failed:') });
+    expect(FakeNotification.shown[1]!.options.body).toContain('cannot be read (ENOENT)');
 
     // Turned off in the settings: the run still happens, no popup.
     notifications = false;
