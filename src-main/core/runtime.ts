@@ -19,6 +19,10 @@ import { createChannel } from './alerts/channel-config.js';
 import { HealCoordinator } from './healing/heal-coordinator.js';
 import { watchDeliveries } from './alerts/delivery-watch.js';
 import { giveUpMsOf } from './api/incident-methods.js';
+import { createBackupEngine } from './backup/engine.js';
+import { BackupService } from './backup/backup-service.js';
+import { BACKUP_TARGET, withBackupChecks } from './backup/backup-checks.js';
+import { parseDuration } from './config/duration.js';
 
 /** How often Kaavan looks at its own delivery backlog. */
 const BACKLOG_CHECK_MS = 30_000;
@@ -53,6 +57,7 @@ export async function createKaavan(options: KaavanOptions): Promise<KaavanRuntim
   let channelSet: ChannelSet | null = null;
   let escalator: Escalator | null = null;
   let healing: HealCoordinator | null = null;
+  let backups: BackupService | null = null;
   const location = options.configStore.location;
   const config = new ConfigManager(
     options.configStore,
@@ -60,7 +65,8 @@ export async function createKaavan(options: KaavanOptions): Promise<KaavanRuntim
       await channelSet?.apply(doc);
       escalator?.apply(doc);
       healing?.apply(doc);
-      await engine?.reconcile(doc, 'change');
+      await engine?.reconcile(withBackupChecks(doc), 'change');
+      backups?.applyConfig();
       health.clear('config-invalid');
       events.emit({ type: 'config.changed' });
     },
@@ -114,6 +120,7 @@ export async function createKaavan(options: KaavanOptions): Promise<KaavanRuntim
       log,
       secrets,
       hostFor: (check) => engine!.hostOf(check.checkId),
+      backups: { status: (job) => backups?.status(job) ?? null },
       memoryFor: (check) => {
         const id = check.checkId!;
         return {
@@ -151,12 +158,36 @@ export async function createKaavan(options: KaavanOptions): Promise<KaavanRuntim
     healing,
   });
   try {
-    await engine.reconcile(initial, 'start');
+    await engine.reconcile(withBackupChecks(initial), 'start');
   } catch (error) {
     store.close();
     await lock.release();
     throw error;
   }
+
+  const audit = (actor: string) => (action: string, subject: string, detail: Record<string, unknown>) => {
+    try {
+      store.audit.record({ at: now(), actor, action, subject, detail });
+    } catch (error) {
+      log.warn('could not write the audit log', { action, error: error instanceof Error ? error.message : String(error) });
+    }
+  };
+  backups = new BackupService({
+    engine: createBackupEngine({ dataDir: options.dataDir, secrets, now, logger: log, maxRuns: 64 }),
+    db: store.db,
+    jobs: () => config.current.backups ?? [],
+    limits: () => {
+      const settings = config.current.settings ?? {};
+      const stuck = settings.backupStuckAfter === undefined ? null : parseDuration(settings.backupStuckAfter);
+      return { maxRuns: settings.backupConcurrency ?? 1, ...(stuck ? { stuckAfterMs: stuck } : {}) };
+    },
+    emit: (event) => events.emit(event),
+    // A finished run or a verify is judged at once, not at the check's next interval.
+    judge: (job) => void engine?.runNow(BACKUP_TARGET, job).catch(() => undefined),
+    now,
+    log,
+    audit: (action, subject, detail) => audit(detail.trigger === 'user' || detail.trigger === undefined ? 'user' : 'engine')(action, subject, detail),
+  });
 
   const service = new KaavanServiceImpl({
     mode: options.mode,
@@ -171,6 +202,7 @@ export async function createKaavan(options: KaavanOptions): Promise<KaavanRuntim
     now,
     healing,
     deliveryLanes: { names: () => notifier.channelNames, kick: () => void notifier.flush() },
+    backups,
     channelFor: (name) => {
       const entry = (config.current.channels ?? []).find((c) => c.name === name);
       if (entry) return createChannel(entry, { secrets, log, now, ...(options.desktopChannel ? { desktop: options.desktopChannel } : {}) });
@@ -211,6 +243,7 @@ export async function createKaavan(options: KaavanOptions): Promise<KaavanRuntim
       backlogTimer.unref?.();
       escalator!.start();
       config.startWatching();
+      await backups!.start();
     },
     power: {
       suspend: () => engine!.oversight.suspend(),
@@ -230,7 +263,8 @@ export async function createKaavan(options: KaavanOptions): Promise<KaavanRuntim
       if (backlogTimer) clearInterval(backlogTimer);
       escalator!.stop();
       config.stopWatching();
-      // Order matters: no new probes, then wait for deliveries in flight, then close the store.
+      // Order matters: no new backups or probes, then wait for deliveries in flight, then close the store.
+      await backups!.dispose();
       await engine!.stop();
       await healing!.stop();
       await notifier.stop();

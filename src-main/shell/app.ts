@@ -23,6 +23,7 @@ import { applyLaunchAtLogin, startedAtLogin } from './launch-at-login.js';
 import { alertRoute, checkRoute } from './security-policy.js';
 import type { TrayAction } from './tray-model.js';
 import { watchPower } from './power-monitor.js';
+import { ShellBackups } from './backup-shell.js';
 
 export const APP_ID = 'dev.kaavan.app';
 const APP_NAME = 'Kaavan';
@@ -80,6 +81,7 @@ class Shell {
   private loginItemQueue: Promise<unknown> = Promise.resolve();
   private cleanedUp = false;
   private healthCodes = '';
+  private backups: ShellBackups | null = null;
   /** A second launch (or Dock click) before the window existed: show it once started. */
   private openRequested = false;
   private readonly configStore: AppConfigStore;
@@ -110,6 +112,14 @@ class Shell {
     });
     this.unwireIpc = wireIpc(service, this.window, logger);
     this.tray = new KaavanTray(join(resourcesDir(), 'tray'), (action) => this.onTrayAction(action), logger);
+    this.backups = new ShellBackups({
+      service,
+      tray: this.tray,
+      notificationsEnabled: () => this.settings.notifications !== false,
+      openBackups: () => this.openWindow('/backups'),
+      log,
+      ...(this.appIcon ? { icon: this.appIcon } : {}),
+    });
 
     this.unsubscribe = service.subscribe((event) => {
       if (event.type === 'overview') this.tray?.update(event.overview);
@@ -118,6 +128,7 @@ class Shell {
       else if (event.type === 'health') this.onHealth(event.health);
       else if (event.type === 'config.changed') void this.refreshSettings();
       if (event.type.startsWith('alert.') || event.type === 'checks.changed') this.refreshTrayAlerts();
+      this.backups?.onEvent(event);
     });
     await this.refreshSettings();
     await runtime.start();
@@ -125,6 +136,7 @@ class Shell {
     this.tray.update(await service.overview());
     this.onHealth(await service.health());
     this.refreshTrayAlerts();
+    await this.backups.refresh();
 
     // Never in an installed app: the hook hands the data folder and the service to any caller.
     if (process.env.KAAVAN_E2E === '1' && !app.isPackaged) this.installTestHook(service);
@@ -284,6 +296,8 @@ class Shell {
       case 'quit':
         app.quit();
         return;
+      default:
+        if (action.startsWith('backup-now:')) this.backups?.runNow(action.slice('backup-now:'.length));
     }
   }
 

@@ -2,6 +2,7 @@
 // Electron), so it is unit-tested in plain Node; tray.ts turns the model into a Tray image, tooltip
 // and Menu.
 import type { Alert, CheckStatus, KaavanHealth, Overview, OverallLevel } from '../core/model.js';
+import type { BackupJobView, BackupProgress } from '../core/api/service.js';
 
 /** Name of the icon in resources/tray/ (<name>.png and <name>@2x.png). */
 export type TrayIconName = OverallLevel;
@@ -9,7 +10,7 @@ export type TrayIconName = OverallLevel;
 /** Acknowledge or silence one alert from the tray (issue 8). */
 export type AlertTrayAction = { alert: number; do: 'acknowledge' } | { alert: number; do: 'silence'; forMs: number };
 
-export type TrayAction = 'open-dashboard' | 'pause' | 'resume' | 'quit' | AlertTrayAction;
+export type TrayAction = 'open-dashboard' | 'pause' | 'resume' | 'quit' | AlertTrayAction | `backup-now:${string}`;
 
 export type TrayMenuItem =
   | { type: 'separator' }
@@ -191,8 +192,64 @@ export function trayMenu(overview: Overview | null, health: KaavanHealth | null 
   return items;
 }
 
-export function trayModel(overview: Overview | null, health: KaavanHealth | null = null, alerts: readonly Alert[] = [], now = Date.now()): TrayModel {
-  return { icon: trayIconFor(overview, health), tooltip: trayTooltip(overview, health), menu: trayMenu(overview, health, alerts, now) };
+/** What besides the overview and health the tray shows: open alerts (acknowledge, silence) and backups. */
+export interface TrayExtras {
+  alerts?: readonly Alert[];
+  now?: number;
+  backups?: TrayBackups | null;
+}
+
+export function trayModel(overview: Overview | null, health: KaavanHealth | null = null, extras: TrayExtras = {}): TrayModel {
+  const backups = extras.backups ?? null;
+  const menu = trayMenu(overview, health, extras.alerts ?? [], extras.now ?? Date.now());
+  const backupItems = backupMenuItems(backups);
+  if (backupItems.length) {
+    // Right above "Open dashboard": after the servers, before the app's own commands.
+    const at = menu.findIndex((item) => item.type === 'action' && item.action === 'open-dashboard');
+    menu.splice(at < 0 ? menu.length : at, 0, ...backupItems);
+  }
+  return { icon: trayIconFor(overview, health), tooltip: withBackupProgress(trayTooltip(overview, health), backups), menu };
+}
+
+// --- Backups (issue 9): "Back up now" per job, and a running backup's progress in the tooltip. ---
+
+export interface TrayBackups {
+  jobs: BackupJobView[];
+  /** Runs in progress (or waiting), by job. */
+  running: BackupProgress[];
+}
+
+const MIB = 1024 * 1024;
+
+/** "docs 45% (12.0 MiB/s)", "docs waiting", "docs scanning". */
+export function backupProgressText(p: BackupProgress): string {
+  if (p.state === 'queued') return `${p.job} waiting`;
+  const share = p.bytesTotal > 0 ? p.bytes / p.bytesTotal : p.filesTotal > 0 && p.files > 0 ? p.files / p.filesTotal : null;
+  if (p.state !== 'archiving' || share === null) return `${p.job} ${p.state}`;
+  const rate = p.rateBytesPerSec > 0 ? ` (${(p.rateBytesPerSec / MIB).toFixed(1)} MiB/s)` : '';
+  return `${p.job} ${Math.min(100, Math.floor(share * 100))}%${rate}`;
+}
+
+/** The tooltip with "Backing up docs 45% (12.0 MiB/s)" first while backups run (cut to the platform limit). */
+export function withBackupProgress(tooltip: string, backups: TrayBackups | null): string {
+  const running = (backups?.running ?? []).filter((p) => p.state !== 'succeeded' && p.state !== 'failed' && p.state !== 'cancelled' && p.state !== 'interrupted');
+  if (running.length === 0) return tooltip;
+  const rest = tooltip.startsWith(`${APP_TITLE} — `) ? tooltip.slice(APP_TITLE.length + 3) : tooltip;
+  const text = `${APP_TITLE} — Backing up ${running.map(backupProgressText).join(', ')} · ${rest}`;
+  return text.length > TOOLTIP_MAX ? `${text.slice(0, TOOLTIP_MAX - 1)}…` : text;
+}
+
+/** "Back up now" with one entry per job; a job already running shows its progress instead. */
+export function backupMenuItems(backups: TrayBackups | null): TrayMenuItem[] {
+  if (!backups || backups.jobs.length === 0) return [];
+  const running = new Map(backups.running.map((p) => [p.job, p]));
+  const items: TrayMenuItem[] = backups.jobs.map((job) => {
+    const progress = running.get(job.name);
+    return progress
+      ? { type: 'label', label: escapeMenuLabel(`${job.name} — ${backupProgressText(progress).slice(job.name.length + 1)}`) }
+      : { type: 'action', label: escapeMenuLabel(job.name), action: `backup-now:${job.name}` };
+  });
+  return [{ type: 'submenu', label: 'Back up now', items }, { type: 'separator' }];
 }
 
 /** Cheap structural equality, so the tray is only touched when something visible changed. */

@@ -5,7 +5,7 @@ import { Menu, Tray, nativeImage, type MenuItemConstructorOptions, type NativeIm
 import { join } from 'node:path';
 import type { Alert, KaavanHealth, Overview } from '../core/model.js';
 import { consoleLogger, type Logger } from '../core/log/logger.js';
-import { sameMenu, trayModel, type TrayAction, type TrayIconName, type TrayMenuItem, type TrayModel } from './tray-model.js';
+import { sameMenu, trayModel, type TrayAction, type TrayBackups, type TrayIconName, type TrayMenuItem, type TrayModel } from './tray-model.js';
 
 export interface TraySnapshot {
   exists: boolean;
@@ -21,6 +21,7 @@ export class KaavanTray {
   private overview: Overview | null = null;
   private health: KaavanHealth | null = null;
   private alerts: Alert[] = [];
+  private backups: TrayBackups | null = null;
 
   constructor(
     /** resources/tray: <status>.png and <status>@2x.png */
@@ -37,19 +38,29 @@ export class KaavanTray {
 
   update(overview: Overview | null): void {
     this.overview = overview;
-    this.render(trayModel(this.overview, this.health, this.alerts));
+    this.render(this.currentModel());
   }
 
   /** The active alerts, for the "Open alerts" submenu (acknowledge, silence). */
   setAlerts(alerts: Alert[]): void {
     this.alerts = alerts;
-    this.render(trayModel(this.overview, this.health, this.alerts));
+    this.render(this.currentModel());
   }
 
   /** Kaavan's own health (the service's health() and its 'health' events). */
   setHealth(health: KaavanHealth | null): void {
     this.health = health;
-    this.render(trayModel(this.overview, this.health, this.alerts));
+    this.render(this.currentModel());
+  }
+
+  /** Backup jobs ("Back up now") and running backups (progress in the tooltip). */
+  setBackups(backups: TrayBackups | null): void {
+    this.backups = backups;
+    this.render(this.currentModel());
+  }
+
+  private currentModel(): TrayModel {
+    return trayModel(this.overview, this.health, { alerts: this.alerts, backups: this.backups });
   }
 
   snapshot(): TraySnapshot {

@@ -21,6 +21,9 @@ import type { HealCoordinator } from '../healing/heal-coordinator.js';
 import { IncidentMethods } from './incident-methods.js';
 import { kindInfo } from '../checks/form.js';
 import { acceptFilesBaseline, hostDetail, offeredHostKey, saveTargetSsh, statusReport, trustHostKey, type HostMethodDeps } from './host-methods.js';
+import type { BackupService } from '../backup/backup-service.js';
+import { validateBackupJobInput } from '../backup/job-config.js';
+import type { BackupJobView, BackupRunView } from './service.js';
 
 export const KAAVAN_VERSION = '0.1.0';
 
@@ -41,6 +44,8 @@ export interface ServiceDeps {
   /** Incident response (issue 8): the heal coordinator and a way to wake the delivery lanes. */
   healing?: HealCoordinator;
   deliveryLanes?: { names: () => string[]; kick: () => void };
+  /** Backup jobs and runs (issue 9): runs, schedules, catalog, progress. */
+  backups?: BackupService;
 
 }
 
@@ -422,38 +427,64 @@ export class KaavanServiceImpl implements KaavanService {
     return this.incident.searchAudit(input);
   }
 
-  // --- Backups (issue 9). ---
-  // SEAM: placeholders replaced by the backup work in this same session.
-  async listBackupJobs(): Promise<never> {
-    throw new KaavanError('unavailable', 'listBackupJobs is not built yet (backups)');
+  // --- Backups (issue 9). The work is in backup/backup-service.ts and backup/job-config.ts. ---
+  private get backups(): BackupService {
+    if (!this.deps.backups) throw new KaavanError('unavailable', 'backups are not available here');
+    return this.deps.backups;
   }
 
-  async listBackupRuns(): Promise<never> {
-    throw new KaavanError('unavailable', 'listBackupRuns is not built yet (backups)');
+  async listBackupJobs(): Promise<BackupJobView[]> {
+    return this.backups.jobs();
   }
 
-  async runBackup(): Promise<never> {
-    throw new KaavanError('unavailable', 'runBackup is not built yet (backups)');
+  async listBackupRuns(input: { job?: string; limit?: number }): Promise<BackupRunView[]> {
+    return this.backups.runs(input);
   }
 
-  async cancelBackup(): Promise<never> {
-    throw new KaavanError('unavailable', 'cancelBackup is not built yet (backups)');
+  async runBackup(input: { job: string; type?: 'full' | 'incremental' | 'intelligent' }): Promise<{ runId: string }> {
+    return this.backups.run(input.job, { ...(input.type ? { type: input.type } : {}), trigger: 'user' });
   }
 
-  async verifyBackupRun(): Promise<never> {
-    throw new KaavanError('unavailable', 'verifyBackupRun is not built yet (backups)');
+  async cancelBackup(input: { runId: string }): Promise<{ cancelled: boolean }> {
+    return this.backups.cancel(input.runId);
   }
 
-  async validateBackupJob(): Promise<never> {
-    throw new KaavanError('unavailable', 'validateBackupJob is not built yet (backups)');
+  async verifyBackupRun(input: { job: string; runId: string }) {
+    return this.backups.verify(input.job, input.runId);
   }
 
-  async saveBackupJob(): Promise<never> {
-    throw new KaavanError('unavailable', 'saveBackupJob is not built yet (backups)');
+  async validateBackupJob(input: { job: unknown }): Promise<ValidationResult> {
+    const others = (this.deps.config.current.backups ?? []).map((j) => j.name);
+    const original = input.job && typeof input.job === 'object' ? (input.job as { name?: unknown }).name : undefined;
+    // The form validates as the user types: the job's own current name is not a conflict.
+    const result = validateBackupJobInput(input.job, others.filter((n) => n !== original));
+    return { ok: result.ok, issues: result.issues };
   }
 
-  async removeBackupJob(): Promise<never> {
-    throw new KaavanError('unavailable', 'removeBackupJob is not built yet (backups)');
+  async saveBackupJob(input: { originalName?: string; job: unknown }): Promise<KaavanConfig> {
+    const current = this.deps.config.current.backups ?? [];
+    if (input.originalName && !current.some((j) => j.name === input.originalName)) throw new KaavanError('not_found', `no backup job named "${input.originalName}"`);
+    const result = validateBackupJobInput(input.job, current.map((j) => j.name).filter((n) => n !== input.originalName));
+    if (!result.ok) throw invalid('the backup job is not valid', result.issues);
+    const job = result.value;
+    const saved = await this.deps.config.update((draft) => {
+      draft.backups ??= [];
+      const index = input.originalName ? draft.backups.findIndex((j) => j.name === input.originalName) : -1;
+      if (index >= 0) draft.backups[index] = job;
+      else draft.backups.push(job);
+    });
+    this.audit(input.originalName ? 'backup.job.update' : 'backup.job.add', job.name, input.originalName && input.originalName !== job.name ? { renamedFrom: input.originalName } : {});
+    return saved;
+  }
+
+  async removeBackupJob(input: { name: string }): Promise<KaavanConfig> {
+    if (!(this.deps.config.current.backups ?? []).some((j) => j.name === input.name)) throw new KaavanError('not_found', `no backup job named "${input.name}"`);
+    const saved = await this.deps.config.update((draft) => {
+      draft.backups = (draft.backups ?? []).filter((j) => j.name !== input.name);
+      if (draft.backups.length === 0) delete draft.backups;
+    });
+    this.audit('backup.job.remove', input.name, {});
+    return saved;
   }
 
   subscribe(listener: (event: KaavanEvent) => void): () => void {

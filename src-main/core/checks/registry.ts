@@ -11,8 +11,9 @@ import { cronCheck } from './kinds/cron.js';
 import { tlsCheck } from './kinds/tls.js';
 import { dnsCheck } from './kinds/dns.js';
 import { postgresCheck } from './kinds/postgres.js';
+import { backupCheck } from './kinds/backup.js';
 
-export const checkKinds = [httpCheck, tcpCheck, diskCheck, filesCheck, logsCheck, commandCheck, systemCheck, cronCheck, tlsCheck, dnsCheck, postgresCheck] as const;
+export const checkKinds = [httpCheck, tcpCheck, diskCheck, filesCheck, logsCheck, commandCheck, systemCheck, cronCheck, tlsCheck, dnsCheck, postgresCheck, backupCheck] as const;
 
 const byKind = new Map<string, CheckKind>(checkKinds.map((k) => [k.kind, k as unknown as CheckKind]));
 

@@ -3,6 +3,7 @@ import type { ProbeOutcome } from '../model.js';
 import type { Logger } from '../log/logger.js';
 import type { Host } from '../hosts/host.js';
 import type { KindForm } from './form.js';
+import type { BackupJobStatus } from '../backup/assess.js';
 
 /** Reads secrets by reference name (keychain, then KAAVAN_SECRET_<NAME>); null when absent. */
 export interface SecretReader {
@@ -32,6 +33,8 @@ export interface ProbeContext {
   host: Host;
   /** Memory that survives restarts (baselines, log offsets); an in-memory one outside the engine. */
   memory: CheckMemory;
+  /** Backup jobs' runs and progress, for the backup check (the app and serve; absent in check --once). */
+  backups?: { status(job: string): BackupJobStatus | null };
   /** Stable ids and labels of what is probed, for messages and per-check state (baselines, offsets). */
   checkId?: number;
   target?: string;

@@ -7,6 +7,7 @@ import { echo, nearest } from './messages.js';
 import { checkKinds } from '../checks/registry.js';
 import { sshConfigSchema } from '../hosts/ssh-config.js';
 import { backupJobSchema } from '../backup/job-schema.js';
+import { scheduleIssues } from '../backup/job-config.js';
 import { channelConfigIssues, channelEntrySchema, routesSchema } from '../alerts/channel-config.js';
 import type { CheckKind } from '../checks/types.js';
 import { anomalyCheckField, anomalySettingsField, dependsOnField, healthSettingsField, hostsConfigIssues, maintenanceField } from './hosts-fields.js';
@@ -139,6 +140,12 @@ export const settingsSchema = z.strictObject({
   // --- Settings of the incident issue (give-up age, ...). ---
   /** A notice still undelivered after this long is failed and raises an alert about delivery. */
   deliveryGiveUp: durationField({ min: 60_000, max: 30 * 86_400_000 }).optional(),
+
+  // --- Settings of the backup issue. ---
+  /** Backup runs at once across all jobs (default 1); more wait in the queue. */
+  backupConcurrency: z.number().int('a whole number').min(1, 'at least 1').max(8, 'at most 8').optional(),
+  /** A running backup with no progress for this long is stuck: its backup check goes down (default 10m). */
+  backupStuckAfter: durationField({ min: 60_000, max: 7 * 86_400_000 }).optional(),
 });
 
 export const configSchema = z
@@ -163,6 +170,7 @@ export const configSchema = z
     duplicateNames(config.backups ?? [], ctx, (index) => ['backups', index, 'name'], (name, first) =>
       `duplicate backup job name ${echo(name)}${sameName(name, first)}`);
     for (const issue of hostsConfigIssues(config)) ctx.addIssue({ code: 'custom', path: issue.path as PropertyKey[], message: issue.message });
+    for (const issue of scheduleIssues(config.backups ?? [])) ctx.addIssue({ code: 'custom', ...issue });
     for (const issue of channelConfigIssues(config.channels ?? [], config.routes ?? [])) {
       ctx.addIssue({ code: 'custom', path: issue.path as PropertyKey[], message: issue.message });
     }

@@ -3,7 +3,7 @@
 // tells observer faults (this machine out of descriptors or buffers) apart from target failures.
 import type { ProbeOutcome } from '../model.js';
 import type { ResolvedCheck } from '../config/resolve.js';
-import type { CheckMemory, SecretReader } from '../checks/types.js';
+import type { CheckMemory, ProbeContext, SecretReader } from '../checks/types.js';
 import type { Logger } from '../log/logger.js';
 import type { Host } from '../hosts/host.js';
 import { localHost } from '../hosts/local-host.js';
@@ -21,6 +21,8 @@ export interface ProbeRunnerDeps {
   /** The check's memory (the store's check_kv in the engine; in memory for check --once). */
   memoryFor?: (check: ResolvedCheck) => CheckMemory;
   graceMs?: number;
+  /** Backup jobs' status for the backup check kind. */
+  backups?: ProbeContext['backups'];
 }
 
 /** Finds an observer-fault code in an outcome's message or a thrown error. */
@@ -56,6 +58,7 @@ export function createProbeRunner(deps: ProbeRunnerDeps = {}) {
           memory: deps.memoryFor?.(check) ?? fallbackMemory(check),
           target: check.target,
           check: check.name,
+          ...(deps.backups ? { backups: deps.backups } : {}),
           ...(check.checkId !== undefined ? { checkId: check.checkId } : {}),
         }),
       check.timeoutMs,

@@ -1,10 +1,10 @@
-// The run catalog statements against the real store (libsql), with a real run recorded in it.
+// The run catalog statements against the real store (libsql, its own migrations), with real runs recorded in it.
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, expect, it } from 'vitest';
-import { openDatabase } from '../../../src-main/core/store/database.js';
-import { BACKUP_STORE_SCHEMA, saveRunToCatalog } from '../../../src-main/core/backup/store-schema.js';
+import { Store } from '../../../src-main/core/store/store.js';
+import { saveRunToCatalog } from '../../../src-main/core/backup/store-schema.js';
 import { createBackupEngine } from '../../../src-main/core/backup/index.js';
 import { createSecretStore } from '../../../src-main/core/secrets/secrets.js';
 
@@ -12,8 +12,8 @@ const base = mkdtempSync(path.join(tmpdir(), 'kaavan-catalog-'));
 afterAll(() => rmSync(base, { recursive: true, force: true }));
 
 it('records succeeded and failed runs with every transition', async () => {
-  const db = openDatabase(path.join(base, 'kaavan.db'));
-  db.exec(BACKUP_STORE_SCHEMA);
+  const store = Store.open(path.join(base, 'kaavan.db'));
+  const db = store.db;
   mkdirSync(path.join(base, 'src'));
   writeFileSync(path.join(base, 'src', 'a.txt'), 'a');
   const engine = createBackupEngine({ dataDir: base, secrets: createSecretStore({ backend: null, env: {} }) });
@@ -30,5 +30,5 @@ it('records succeeded and failed runs with every transition', async () => {
   expect(rows[1]!.error).toContain('cannot be read (ENOENT)');
   const steps = db.prepare('SELECT to_state FROM backup_run_transitions WHERE run_id = ? ORDER BY seq').all(ok.id) as { to_state: string }[];
   expect(steps.map((s) => s.to_state)).toEqual(['queued', 'scanning', 'archiving', 'uploading', 'verifying', 'succeeded']);
-  db.close();
+  store.close();
 });

@@ -42,7 +42,7 @@ describe('validation messages', () => {
     expect(issues({ version: 1, setings: {} })).toEqual([{ path: 'setings', message: 'unknown field "setings"; did you mean "settings"?' }]);
     expect(issues({ version: 1, zzz: 1 })).toEqual([{ path: 'zzz', message: 'unknown field "zzz"; allowed here: version, settings, targets, channels, routes, backups, maintenance' }]);
     expect(issues(target([{ name: 'a', kind: 'htp' }]))).toEqual([{ path: 'targets.0.checks.0.kind', message: 'unknown check kind "htp"; did you mean "http"?' }]);
-    expect(issues(target([{ name: 'a' }]))).toEqual([{ path: 'targets.0.checks.0.kind', message: 'needs a "kind": one of http, tcp, disk, files, logs, command, system, cron, tls, dns, postgres' }]);
+    expect(issues(target([{ name: 'a' }]))).toEqual([{ path: 'targets.0.checks.0.kind', message: 'needs a "kind": one of http, tcp, disk, files, logs, command, system, cron, tls, dns, postgres, backup' }]);
     expect(issues({ version: 2 })).toEqual([{ path: 'version', message: 'must be 1' }]);
     expect(issues({ targets: [] })).toEqual([{ path: 'version', message: 'must be 1' }]);
     const method = issues(target([{ name: 'a', kind: 'http', url: 'http://127.0.0.1/', method: 'FETCH' }]));

@@ -45,7 +45,7 @@ describe('config schema', () => {
     expect(r.ok).toBe(false);
     if (!r.ok) {
       expect(r.issues[0]!.path).toBe('targets.0.checks.0.kind');
-      expect(r.issues[0]!.message).toBe('unknown check kind "ftp"; expected one of: http, tcp, disk, files, logs, command, system, cron, tls, dns, postgres');
+      expect(r.issues[0]!.message).toBe('unknown check kind "ftp"; expected one of: http, tcp, disk, files, logs, command, system, cron, tls, dns, postgres, backup');
     }
   });
 
