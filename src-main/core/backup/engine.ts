@@ -3,6 +3,7 @@
 // invariants) are pure modules. Format: docs/backup-format.md.
 import { constants, open, rm } from 'node:fs/promises';
 import { createHash } from 'node:crypto';
+import { crc32 } from 'node:zlib';
 import os from 'node:os';
 import path from 'node:path';
 import type { Logger } from '../log/logger.js';
@@ -15,12 +16,13 @@ import { BackupError, errText } from './errors.js';
 import { newRunId, Repository } from './repository.js';
 import { scanSources, type ScannedEntry } from './scan.js';
 import { SegmentWriter, readSegment } from './segment-io.js';
-import { tarHeader, paddingBytes, TAR_END } from './tar.js';
+import { TAR_END } from './tar.js';
 import { MANIFEST_FORMAT, MANIFEST_VERSION, type Manifest, type ManifestEntry, type RunKind, type RunSummary, type SegmentRecord } from './manifest.js';
 import { queuedRun, transition, isTerminal, runDuration, type RunState, type RunStateRecord } from './run-state-machine.js';
 import { RunJournal, processAlive, type JournalRecord } from './journal.js';
 import { restoreRun, type RestoreOptions, type RestoreResult } from './restore.js';
 import { pool } from './pool.js';
+import { BuildStopped, startSegmentWorkers, type SegmentWorkers } from './segment-workers.js';
 import { applyRetention, type RetentionDecision, type RetentionPolicy } from './retention.js';
 
 export interface SecretSource {
@@ -45,6 +47,8 @@ export interface BackupEngineOptions {
    * (what verify() always does).
    */
   verify?: 'stored' | 'deep';
+  /** Worker threads building segments (default: one per core; 0 builds on the main thread). */
+  workers?: number;
   /** Runs at once across all jobs (default 1); more wait in the queued state. One per job always. */
   maxRuns?: number;
   /** Builds a destination from its config; the default knows local folders and S3. */
@@ -103,7 +107,6 @@ export interface ForgetResult {
   freedBytes: number;
 }
 
-const SMALL_FILE = 1024 * 1024;
 const PROGRESS_EVERY_MS = 200;
 
 async function defaultOpenDestination(cfg: BackupDestination, secrets: SecretSource, dataDir: string): Promise<Destination> {
@@ -136,6 +139,8 @@ export function createBackupEngine(options: BackupEngineOptions): BackupEngine {
   // keep the CPUs busy (measured in bench/backup.mjs).
   const concurrency = options.concurrency ?? Math.max(2, os.availableParallelism()) * 2;
   const deepVerify = options.verify === 'deep';
+  // One worker thread per core builds segments; the main thread scans, uploads and verifies.
+  const workerCount = options.workers ?? Math.max(1, os.availableParallelism());
   const active = new Set<string>(); // run ids running in this process
   const activeJobs = new Set<string>();
   let recovered: Promise<string[]> | null = null;
@@ -277,6 +282,7 @@ export function createBackupEngine(options: BackupEngineOptions): BackupEngine {
     let kind: RunKind | null = null;
     let summary: RunSummary | null = null;
     let slot = false;
+    let workers: SegmentWorkers | null = null;
     try {
       await acquireSlot(signal);
       slot = true;
@@ -351,10 +357,10 @@ export function createBackupEngine(options: BackupEngineOptions): BackupEngine {
 
       await go('archiving');
       archiveStart = now();
-      const newSegments: { idx: number; entries: ManifestEntry[] }[] = [];
+      const newSegments: { idx: number; entries: ManifestEntry[]; crc32: number }[] = [];
       const dbEntries: ManifestEntry[] = [];
       let nextSeq = 1;
-      let built = 0;
+      let tasksBuilt = 0; // tasks whose segments are all built
       const tasksTotal = batches.length + dbSources.length;
       /** An open segment: entries go in with add(), close() uploads it and records it. */
       const openSegment = async () => {
@@ -369,13 +375,13 @@ export function createBackupEngine(options: BackupEngineOptions): BackupEngine {
           close: async (lastOfTask: boolean) => {
             await w.write(TAR_END);
             const info = await w.finish();
-            if (lastOfTask && ++built === tasksTotal && p.state === 'archiving') await go('uploading');
+            if (lastOfTask && ++tasksBuilt === tasksTotal && p.state === 'archiving') await go('uploading');
             await repo.dest.putFile(key, staged, signal);
             p.storedBytes += info.storedSize;
             emit(true); // a segment landed: worth a progress event of its own
             const idx = segments.push({ key, run: runId, ...info }) - 1;
             for (const me of written) me.segment = idx;
-            newSegments.push({ idx, entries: written });
+            newSegments.push({ idx, entries: written, crc32: w.storedCrc32 });
           },
           abort: async () => {
             await w.abort();
@@ -384,36 +390,28 @@ export function createBackupEngine(options: BackupEngineOptions): BackupEngine {
         };
       };
       const fileTask = (batch: ScannedEntry[]) => async () => {
-        const seg = await openSegment();
-        // Small files are read a few at a time ahead of the writer: a tree of small files costs
-        // system calls, and the thread pool runs them in parallel.
-        const ahead = new Map<number, Promise<Buffer>>();
-        const readAhead = (i: number) => {
-          const x = batch[i];
-          if (!x || x.type !== 'file' || x.size > SMALL_FILE || ahead.has(i)) return;
-          const pr = readSmallFile(x.abs);
-          pr.catch(() => undefined); // reported by appendEntry
-          ahead.set(i, pr);
-        };
+        const seq = nextSeq++;
+        const key = repo.segmentKey(runId, seq);
+        const staged = await repo.dest.stagingFile(runId, String(seq).padStart(6, '0'));
+        let built;
         try {
-          for (let i = 0; i < batch.length; i++) {
-            const e = batch[i]!;
-            if (signal.aborted) throw signal.reason;
-            for (let j = i; j < i + READ_AHEAD; j++) readAhead(j);
-            const me = await appendEntry(seg.w, e, warnings, ahead.get(i));
-            ahead.delete(i);
-            if (me) seg.written.push(me);
-            if (e.type === 'file') {
-              p.files++;
-              p.bytes += e.size;
-              emit();
-            }
-          }
-          await seg.close(true);
+          built = await workers!.build({ entries: batch, staged, recipient: repo.header.encryption?.recipient ?? null }, (files, bytes) => {
+            p.files += files;
+            p.bytes += bytes;
+            emit();
+          });
         } catch (err) {
-          await seg.abort();
-          throw err;
+          await rm(staged, { force: true });
+          throw err instanceof BuildStopped && signal.aborted ? signal.reason : err;
         }
+        warnings.push(...built.warnings);
+        if (++tasksBuilt === tasksTotal && p.state === 'archiving') await go('uploading');
+        await repo.dest.putFile(key, staged, signal);
+        p.storedBytes += built.info.storedSize;
+        emit(true); // a segment landed: worth a progress event of its own
+        const idx = segments.push({ key, run: runId, ...built.info }) - 1;
+        for (const me of built.entries) me.segment = idx;
+        newSegments.push({ idx, entries: built.entries, crc32: built.crc32 });
       };
       const dbTask = (src: DatabaseSource) => async () => {
         let seg: Awaited<ReturnType<typeof openSegment>> | null = null;
@@ -433,7 +431,7 @@ export function createBackupEngine(options: BackupEngineOptions): BackupEngine {
           });
           // the task's last segment (possibly holding only the dump's tail)
           if (seg) await (seg as Awaited<ReturnType<typeof openSegment>>).close(true);
-          else if (++built === tasksTotal && p.state === 'archiving') await go('uploading');
+          else if (++tasksBuilt === tasksTotal && p.state === 'archiving') await go('uploading');
           p.files++;
         } catch (err) {
           if (seg) await (seg as Awaited<ReturnType<typeof openSegment>>).abort();
@@ -441,6 +439,10 @@ export function createBackupEngine(options: BackupEngineOptions): BackupEngine {
         }
       };
       const tasks = [...dbSources.map(dbTask), ...batches.map(fileTask)];
+      workers = await startSegmentWorkers(batches.length ? Math.min(workerCount, batches.length) : 0, (why) =>
+        log.warn('backup worker threads could not start; building segments on the main thread', { error: why }),
+      );
+      signal.addEventListener('abort', () => workers?.stop(), { once: true });
       await pool(tasks, concurrency, async (t) => {
         try {
           await t();
@@ -458,7 +460,7 @@ export function createBackupEngine(options: BackupEngineOptions): BackupEngine {
       // written (deep mode also decrypts and checks every file's SHA-256); reused ones must still be there.
       await pool(newSegments, concurrency, async (s) => {
         const seg = segments[s.idx]!;
-        const problems = deepVerify ? await verifySegment(repo, seg, s.entries, signal) : await verifyStored(repo.dest, seg, signal);
+        const problems = deepVerify ? await verifySegment(repo, seg, s.entries, signal) : await verifyStored(repo.dest, seg, s.crc32, signal, workers);
         if (problems.length) throw new BackupError('corrupt', `run ${runId}: ${seg.key} did not read back intact from ${repo.dest.label}: ${problems[0]}`);
       });
       const reused = segments.filter((s) => s.run !== runId);
@@ -517,6 +519,7 @@ export function createBackupEngine(options: BackupEngineOptions): BackupEngine {
       await go(cancelled ? 'cancelled' : 'failed', reason);
       log.warn('backup run did not succeed', { job: job.name, run: runId, reason });
     } finally {
+      await workers?.close();
       if (slot) releaseSlot();
       opts.signal?.removeEventListener('abort', onUserAbort);
       active.delete(runId);
@@ -635,112 +638,31 @@ export function chooseKind(type: 'full' | 'incremental' | 'intelligent', runs: P
   return 'full';
 }
 
-/** Appends one scanned entry to a segment; null when the file vanished before it could be read. */
-/** Reads a small file whole, never through a symlink. */
-async function readSmallFile(abs: string): Promise<Buffer> {
-  const fh = await open(abs, constants.O_RDONLY | constants.O_NOFOLLOW);
+/**
+ * Re-reads a stored segment and compares its size and CRC-32 with what was written (a check
+ * against storage and transfer faults; `verify` checks the SHA-256s).
+ */
+async function verifyStored(dest: Destination, seg: SegmentRecord, crc: number, signal?: AbortSignal, workers?: SegmentWorkers | null): Promise<string[]> {
+  const mismatch = ['its stored bytes differ from what was written (size or CRC-32)'];
+  const local = dest.localPath?.(seg.key);
   try {
-    return await fh.readFile();
-  } finally {
-    await fh.close();
-  }
-}
-
-/** Files read ahead of the one being archived, per segment. */
-const READ_AHEAD = 16;
-
-async function appendEntry(w: SegmentWriter, e: ScannedEntry, warnings: string[], preread?: Promise<Buffer>): Promise<ManifestEntry | null> {
-  const base: ManifestEntry = {
-    path: e.path,
-    type: e.type,
-    size: 0,
-    mode: e.mode,
-    mtimeNs: String(e.mtimeNs),
-    ctimeNs: String(e.ctimeNs),
-    ino: String(e.ino),
-    dev: String(e.dev),
-    uid: e.uid,
-    gid: e.gid,
-    ...(e.target !== undefined ? { target: e.target } : {}),
-  };
-  const header = (size: number) => tarHeader({ path: e.path, type: e.type, size, mode: e.mode, mtimeNs: e.mtimeNs, uid: e.uid, gid: e.gid, target: e.target });
-  if (e.type !== 'file') {
-    base.offset = w.offset;
-    await w.write(header(0));
-    return base;
-  }
-  const unreadable = (err: unknown) => {
-    warnings.push(`${e.abs}: ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'vanished before it was read; not in this run' : `not readable (${errText(err)}); not in this run`}`);
-    return null;
-  };
-  if (e.size <= SMALL_FILE) {
-    // Small files in one read (started ahead of time by the caller); the size stored is what was
-    // read, so a file that grew or shrank since the scan is still stored consistently.
-    let data: Buffer;
-    try {
-      data = await (preread ?? readSmallFile(e.abs));
-    } catch (err) {
-      return unreadable(err);
+    if (local && workers) {
+      // A local destination: a worker re-reads the file, off the main thread.
+      const back = await workers.crc(local);
+      return back.size === seg.storedSize && back.crc32 === crc ? [] : mismatch;
     }
-    base.offset = w.offset;
-    base.size = data.length;
-    await w.write(header(data.length));
-    await w.write(data);
-    await w.write(paddingBytes(data.length));
-    base.sha256 = createHash('sha256').update(data).digest('hex');
-    return base;
-  }
-  let fh;
-  try {
-    fh = await open(e.abs, constants.O_RDONLY | constants.O_NOFOLLOW);
-  } catch (err) {
-    return unreadable(err);
-  }
-  try {
-    const hash = createHash('sha256');
-    base.offset = w.offset;
-    // The size stored is the size when opened; growth after that is not read.
-    const size = (await fh.stat()).size;
-    base.size = size;
-    await w.write(header(size));
-    const buf = Buffer.allocUnsafe(SMALL_FILE);
-    let done = 0;
-    while (done < size) {
-      const { bytesRead } = await fh.read(buf, 0, Math.min(buf.length, size - done), done);
-      if (bytesRead === 0) {
-        warnings.push(`${e.abs}: shrank while being read; the missing end is stored as zeros`);
-        const zeros = Buffer.alloc(size - done);
-        hash.update(zeros);
-        await w.write(zeros);
-        break;
-      }
-      hash.update(buf.subarray(0, bytesRead));
-      await w.write(buf.subarray(0, bytesRead));
-      done += bytesRead;
-    }
-    await w.write(paddingBytes(size));
-    base.sha256 = hash.digest('hex');
-    return base;
-  } finally {
-    await fh.close();
-  }
-}
-
-/** Re-reads a stored segment and compares size and SHA-256 with what was written. */
-async function verifyStored(dest: Destination, seg: SegmentRecord, signal?: AbortSignal): Promise<string[]> {
-  const hash = createHash('sha256');
-  let size = 0;
-  try {
+    let size = 0;
+    let got = 0;
     for await (const chunk of (await dest.read(seg.key)) as AsyncIterable<Buffer>) {
       if (signal?.aborted) throw signal.reason;
-      hash.update(chunk);
+      got = crc32(chunk, got);
       size += chunk.length;
     }
+    return size === seg.storedSize && got === crc ? [] : mismatch;
   } catch (err) {
     if (signal?.aborted) throw signal.reason;
     return [errText(err)];
   }
-  return size === seg.storedSize && hash.digest('hex') === seg.sha256 ? [] : ['its stored bytes do not match the SHA-256 recorded when it was written'];
 }
 
 /** Re-reads a stored segment and checks every entry the manifest places in it. */
