@@ -557,7 +557,7 @@ export function createBackupEngine(options: BackupEngineOptions): BackupEngine {
     const repo = await openRepo(job, false);
     const m = await repo.readManifest(runId);
     if (m.run.job !== job.name) throw new BackupError('not-found', `run ${runId} belongs to job "${m.run.job}", not "${job.name}"`);
-    return restoreRun(repo, m, toDir, opts);
+    return restoreRun(repo, m, toDir, opts, workerCount);
   }
 
   async function prune(job: BackupJob, opts: { dryRun?: boolean } = {}): Promise<{ segments: string[]; freedBytes: number }> {

@@ -7,6 +7,7 @@ import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { buildSegment, crcFile, isStopped, type BuildRequest, type BuildResult } from './segment-build.js';
+import { restoreSegmentFile, type RestoreSegmentRequest, type RestoreSegmentResult } from './restore-segment.js';
 
 export interface SegmentWorkers {
   /** Threads in use (0: building on the main thread). */
@@ -14,6 +15,8 @@ export interface SegmentWorkers {
   build(req: BuildRequest, progress: (files: number, bytes: number) => void): Promise<BuildResult>;
   /** CRC-32 and size of a local file (a stored segment read back). */
   crc(file: string): Promise<{ size: number; crc32: number }>;
+  /** Restores the wanted entries of a locally stored segment into a staging folder. */
+  restore(req: RestoreSegmentRequest, progress: (files: number, bytes: number) => void): Promise<RestoreSegmentResult>;
   /** Makes every build stop at its next file (it then rejects). */
   stop(): void;
   close(): Promise<void>;
@@ -95,6 +98,7 @@ export async function startSegmentWorkers(count: number, onFallback?: (why: stri
           throw isStopped(err) ? new BuildStopped('stopped') : err;
         }),
       crc: async (file) => crcFile(file),
+      restore: (req, progress) => restoreSegmentFile(req, progress, () => Atomics.load(stopFlag, 0) !== 0),
       stop: () => Atomics.store(stopFlag, 0, 1),
       close: async () => undefined,
     };
@@ -149,6 +153,7 @@ export async function startSegmentWorkers(count: number, onFallback?: (why: stri
   return {
     threads: slots.length,
     build: (req, progress) => submit<BuildResult>({ kind: 'build', req }, progress),
+    restore: (req, progress) => submit<RestoreSegmentResult>({ kind: 'restore', req }, progress),
     crc: (file) => submit<{ size: number; crc32: number }>({ kind: 'crc', file }),
     stop: () => Atomics.store(stopFlag, 0, 1),
     close: async () => {
