@@ -2,21 +2,23 @@
 // verifies, forgets and prunes. Effects live here; decisions (state machine, retention, manifest
 // invariants) are pure modules. Format: docs/backup-format.md.
 import { constants, open, rm } from 'node:fs/promises';
-import { createHash } from 'node:crypto';
+import { createHash, type Hash } from 'node:crypto';
 import { crc32 } from 'node:zlib';
 import os from 'node:os';
 import path from 'node:path';
 import type { Logger } from '../log/logger.js';
 import { silentLogger } from '../log/logger.js';
-import { isFolderSource, type BackupDestination, type BackupJob, type DatabaseSource } from './job-schema.js';
+import { isFolderSource, isRemoteFolder, type RemoteFolderSource, type BackupDestination, type BackupJob, type DatabaseSource } from './job-schema.js';
 import { appendDumpPart, dumpDatabase } from './pg-dump.js';
 import type { Destination } from './destination.js';
 import { LocalDestination } from './local-destination.js';
 import { BackupError, errText } from './errors.js';
 import { newRunId, Repository } from './repository.js';
-import { scanSources, type ScannedEntry } from './scan.js';
+import { matcher, scanSources, type ScannedEntry } from './scan.js';
 import { SegmentWriter, readSegment } from './segment-io.js';
-import { TAR_END } from './tar.js';
+import { paddingBytes, tarHeader, TAR_END } from './tar.js';
+import { readRemoteFolder, remotePrefix } from './remote-source.js';
+import type { Host } from '../hosts/host.js';
 import { MANIFEST_FORMAT, MANIFEST_VERSION, type Manifest, type ManifestEntry, type RunKind, type RunSummary, type SegmentRecord } from './manifest.js';
 import { queuedRun, transition, isTerminal, runDuration, type RunState, type RunStateRecord } from './run-state-machine.js';
 import { RunJournal, processAlive, type JournalRecord } from './journal.js';
@@ -51,6 +53,11 @@ export interface BackupEngineOptions {
   workers?: number;
   /** Runs at once across all jobs (default 1); more wait in the queued state. One per job always. */
   maxRuns?: number;
+  /**
+   * The Host of a config target (src-main/core/hosts), for sources with `target:`: remote folders
+   * (tar over SSH) and pg_dump on the target. Undefined when there is no such target.
+   */
+  hostFor?: (targetName: string) => Host | undefined | Promise<Host | undefined>;
   /** Builds a destination from its config; the default knows local folders and S3. */
   openDestination?: (cfg: BackupDestination, secrets: SecretSource, dataDir: string) => Promise<Destination>;
 }
@@ -289,8 +296,17 @@ export function createBackupEngine(options: BackupEngineOptions): BackupEngine {
       await go('scanning');
       const repo = await openRepo(job, true);
       dest = repo.dest;
-      const folderSources = job.sources.filter(isFolderSource);
+      const folderSources = job.sources.filter(isFolderSource).filter((s) => !isRemoteFolder(s));
+      const remoteSources = job.sources.filter(isFolderSource).filter(isRemoteFolder);
       const dbSources = job.sources.filter((x): x is DatabaseSource => !isFolderSource(x));
+      // The SSH connection of every target a source names, before anything is read.
+      const hosts = new Map<string, Host>();
+      for (const s of [...remoteSources, ...dbSources]) {
+        if (s.target === undefined || hosts.has(s.target)) continue;
+        const host = await options.hostFor?.(s.target);
+        if (!host?.execStream) throw new BackupError('config', `job "${job.name}": target "${s.target}" ${host ? 'has no ssh: section' : 'is not in the configuration'}, so its sources cannot be read`);
+        hosts.set(s.target, host);
+      }
       for (const s of folderSources) {
         const abs = path.resolve(s.path.replace(/^~(?=$|\/)/, process.env.HOME ?? '~'));
         try {
@@ -358,10 +374,10 @@ export function createBackupEngine(options: BackupEngineOptions): BackupEngine {
       await go('archiving');
       archiveStart = now();
       const newSegments: { idx: number; entries: ManifestEntry[]; crc32: number }[] = [];
-      const dbEntries: ManifestEntry[] = [];
+      const streamedEntries: ManifestEntry[] = []; // database dumps and remote folders, in stream order
       let nextSeq = 1;
       let tasksBuilt = 0; // tasks whose segments are all built
-      const tasksTotal = batches.length + dbSources.length;
+      const tasksTotal = batches.length + dbSources.length + remoteSources.length;
       /** An open segment: entries go in with add(), close() uploads it and records it. */
       const openSegment = async () => {
         const seq = nextSeq++;
@@ -416,11 +432,11 @@ export function createBackupEngine(options: BackupEngineOptions): BackupEngine {
       const dbTask = (src: DatabaseSource) => async () => {
         let seg: Awaited<ReturnType<typeof openSegment>> | null = null;
         try {
-          await dumpDatabase(src, await dbPassword(src), segmentBytes, signal, async (part) => {
+          await dumpDatabase(src, await dbPassword(src), segmentBytes, signal, src.target !== undefined ? hosts.get(src.target)! : null, async (part) => {
             seg ??= await openSegment();
             const me = await appendDumpPart(seg.w, part, now());
             seg.written.push(me);
-            dbEntries.push(me);
+            streamedEntries.push(me);
             p.bytes += part.data.length;
             emit();
             if (seg.w.offset >= segmentBytes) {
@@ -438,7 +454,80 @@ export function createBackupEngine(options: BackupEngineOptions): BackupEngine {
           throw err;
         }
       };
-      const tasks = [...dbSources.map(dbTask), ...batches.map(fileTask)];
+      /** A remote folder: the target's tar, re-packed into segments as it streams in. */
+      const remoteTask = (src: RemoteFolderSource) => async () => {
+        type Seg = Awaited<ReturnType<typeof openSegment>>;
+        let seg: Seg | null = null;
+        let file: { me: ManifestEntry; hash: Hash; seg: Seg } | null = null;
+        let skipping = false;
+        const root = src.path.replace(/^\/+/, '').replace(/\/+$/, '');
+        const exclude = matcher(src.exclude);
+        const include = matcher(src.include);
+        const excludedDirs: string[] = [];
+        try {
+          await readRemoteFolder(hosts.get(src.target)!, src.target, src.path, signal, warnings, async (ev) => {
+            if (ev.kind === 'entry') {
+              const h = ev.header;
+              const rel = h.path === root ? '' : h.path.startsWith(`${root}/`) || root === '' ? h.path.slice(root ? root.length + 1 : 0) : null;
+              skipping =
+                rel === null ||
+                excludedDirs.some((d) => rel.startsWith(d)) ||
+                (rel !== '' && !!exclude?.(rel)) ||
+                (rel !== '' && !!include && h.type !== 'dir' && !include(rel));
+              if (rel && h.type === 'dir' && exclude?.(rel)) excludedDirs.push(`${rel}/`);
+              if (skipping) return;
+              // a new segment once this one is full (between entries: a file never spans two)
+              if (seg && seg.w.offset >= segmentBytes) {
+                const full: Seg = seg;
+                seg = null;
+                await full.close(false);
+              }
+              seg ??= await openSegment();
+              const me: ManifestEntry = {
+                path: `${remotePrefix(src.target)}/${h.path}`,
+                type: h.type,
+                size: h.size,
+                mode: h.mode & 0o7777,
+                mtimeNs: String(h.mtimeNs),
+                ctimeNs: String(h.mtimeNs),
+                ino: '0',
+                dev: '0',
+                uid: h.uid,
+                gid: h.gid,
+                ...(h.target !== undefined ? { target: h.target } : {}),
+                offset: seg.w.offset,
+              };
+              await seg.w.write(tarHeader({ ...h, path: me.path, mode: me.mode }));
+              seg.written.push(me);
+              streamedEntries.push(me);
+              if (h.type === 'file') {
+                p.filesTotal++;
+                p.bytesTotal += h.size;
+                file = { me, hash: createHash('sha256'), seg };
+              }
+            } else if (ev.kind === 'data') {
+              if (skipping || !file) return;
+              file.hash.update(ev.chunk);
+              await file.seg.w.write(ev.chunk);
+              p.bytes += ev.chunk.length;
+              emit();
+            } else if (ev.kind === 'entry-end') {
+              if (skipping || !file) return;
+              await file.seg.w.write(paddingBytes(file.me.size));
+              file.me.sha256 = file.hash.digest('hex');
+              file = null;
+              p.files++;
+              emit();
+            }
+          });
+          if (seg) await (seg as Seg).close(true);
+          else if (++tasksBuilt === tasksTotal && p.state === 'archiving') await go('uploading');
+        } catch (err) {
+          if (seg) await (seg as Seg).abort();
+          throw err;
+        }
+      };
+      const tasks = [...dbSources.map(dbTask), ...remoteSources.map(remoteTask), ...batches.map(fileTask)];
       workers = await startSegmentWorkers(batches.length ? Math.min(workerCount, batches.length) : 0, (why) =>
         log.warn('backup worker threads could not start; building segments on the main thread', { error: why }),
       );
@@ -469,7 +558,7 @@ export function createBackupEngine(options: BackupEngineOptions): BackupEngine {
         for (const run of new Set(reused.map((s) => s.run))) for (const o of await repo.dest.list(`segments/${run}`)) present.set(o.key, o.size);
         for (const s of reused) if (present.get(s.key) !== s.storedSize) throw new BackupError('corrupt', `run ${runId}: segment ${s.key} of the parent run is missing or has the wrong size`);
       }
-      const ordered = [...scan.entries.map((e) => entries.get(e.path)).filter((e): e is ManifestEntry => !!e), ...dbEntries];
+      const ordered = [...scan.entries.map((e) => entries.get(e.path)).filter((e): e is ManifestEntry => !!e), ...streamedEntries];
       const files = ordered.filter((e) => e.type === 'file');
       summary = {
         id: runId,
@@ -491,7 +580,9 @@ export function createBackupEngine(options: BackupEngineOptions): BackupEngine {
         format: MANIFEST_FORMAT,
         version: MANIFEST_VERSION,
         run: summary,
-        sources: job.sources.map((s) => (isFolderSource(s) ? s.path : `postgres://${s.host}:${s.port ?? 5432}/${s.database}`)),
+        sources: job.sources.map((s) =>
+          isFolderSource(s) ? (s.target !== undefined ? `${s.target}:${s.path}` : s.path) : `postgres://${s.target !== undefined ? `${s.target}/` : ''}${s.host ?? 'localhost'}:${s.port ?? 5432}/${s.database}`,
+        ),
         segments,
         entries: ordered,
       };
