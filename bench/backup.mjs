@@ -10,18 +10,14 @@ import { execFileSync, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { makeTree } from './backup-tree.mjs';
+import { buildBundle, engineUrl, secretsUrl } from './backup-bundle.mjs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { fileURLToPath } from 'node:url';
 import { args, saveResults } from './lib/machine.mjs';
 import { table } from './lib/stats.mjs';
 
 const ROOT = fileURLToPath(new URL('../', import.meta.url));
-// Kaavan runs bundled, as users run it (electron-vite bundles the same way): esbuild makes
-// out/bench-backup/{engine,secrets,backup-worker}.js once per bench run (no tsx in the figures).
-const BUNDLE = fileURLToPath(new URL('../out/bench-backup/', import.meta.url));
-const engineUrl = pathToFileURL(path.join(BUNDLE, 'engine.js')).href;
-const secretsUrl = pathToFileURL(path.join(BUNDLE, 'secrets.js')).href;
 // The benchmark's own throw-away passphrase (for Kaavan and restic alike), new every run.
 // Children inherit it through the environment (each process would otherwise draw its own).
 const PASSWORD = (process.env.KAAVAN_BENCH_PASSWORD ??= randomBytes(16).toString('hex'));
@@ -50,24 +46,8 @@ if (process.argv[2] === '--child') {
   process.exit(0);
 }
 
-// the bundle the children load
-const esbuild = await import('esbuild');
-await esbuild.build({
-  entryPoints: {
-    engine: fileURLToPath(new URL('../src-main/core/backup/index.ts', import.meta.url)),
-    secrets: fileURLToPath(new URL('../src-main/core/secrets/secrets.ts', import.meta.url)),
-    'backup-worker': fileURLToPath(new URL('../src-main/core/backup/segment-worker.ts', import.meta.url)),
-  },
-  outdir: BUNDLE,
-  bundle: true,
-  splitting: true,
-  format: 'esm',
-  platform: 'node',
-  target: 'node20',
-  packages: 'external',
-  chunkNames: 'chunks/[name]-[hash]',
-  logLevel: 'warning',
-});
+// the bundle the children load (bench/backup-bundle.mjs)
+await buildBundle();
 const opt = args({ sizeMib: 1024, smallFiles: 10000, withS: false, tree: '' });
 const work = mkdtempSync(path.join(tmpdir(), 'kaavan-bench-backup-'));
 const tree = opt.tree ? path.resolve(opt.tree) : path.join(work, 'tree');

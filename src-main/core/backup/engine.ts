@@ -49,7 +49,7 @@ export interface BackupEngineOptions {
    * (what verify() always does).
    */
   verify?: 'stored' | 'deep';
-  /** Worker threads building segments (default: one per core; 0 builds on the main thread). */
+  /** Worker threads building and restoring segments (default: one per core, at most 8; 0: the main thread). */
   workers?: number;
   /** Runs at once across all jobs (default 1); more wait in the queued state. One per job always. */
   maxRuns?: number;
@@ -146,8 +146,9 @@ export function createBackupEngine(options: BackupEngineOptions): BackupEngine {
   // keep the CPUs busy (measured in bench/backup.mjs).
   const concurrency = options.concurrency ?? Math.max(2, os.availableParallelism()) * 2;
   const deepVerify = options.verify === 'deep';
-  // One worker thread per core builds segments; the main thread scans, uploads and verifies.
-  const workerCount = options.workers ?? Math.max(1, os.availableParallelism());
+  // One worker thread per core builds segments; the main thread scans, uploads and verifies. At
+  // most 8: each holds ~20 MiB of frames and buffers, and storage rarely feeds more.
+  const workerCount = options.workers ?? Math.min(8, Math.max(1, os.availableParallelism()));
   const active = new Set<string>(); // run ids running in this process
   const activeJobs = new Set<string>();
   let recovered: Promise<string[]> | null = null;
