@@ -295,8 +295,6 @@ export function createBackupEngine(options: BackupEngineOptions): BackupEngine {
       await acquireSlot(signal);
       slot = true;
       await go('scanning');
-      const repo = await openRepo(job, true);
-      dest = repo.dest;
       const folderSources = job.sources.filter(isFolderSource).filter((s) => !isRemoteFolder(s));
       const remoteSources = job.sources.filter(isFolderSource).filter(isRemoteFolder);
       const dbSources = job.sources.filter((x): x is DatabaseSource => !isFolderSource(x));
@@ -316,12 +314,17 @@ export function createBackupEngine(options: BackupEngineOptions): BackupEngine {
           throw new BackupError('source', `job "${job.name}": the source ${abs} cannot be read (${(err as NodeJS.ErrnoException).code ?? errText(err)})`);
         }
       }
+      // The walk runs while the destination opens (scrypt of the key file, the parent manifest).
+      const scanning = scanSources(folderSources, signal);
+      scanning.catch(() => undefined); // awaited below; a failure to open the destination wins
+      const repo = await openRepo(job, true);
+      dest = repo.dest;
       // parent: the newest restorable run of this job
       const runs = (await repo.summaries()).filter((r) => r.job === job.name);
       const parentSummary = runs[runs.length - 1] ?? null;
       kind = chooseKind(opts.type ?? job.type ?? 'intelligent', runs, now(), job.maxChain ?? 7, (job.maxFullAgeDays ?? 30) * 86_400_000);
       const parent = kind === 'incremental' && parentSummary ? await repo.readManifest(parentSummary.id) : null;
-      const scan = await scanSources(folderSources, signal);
+      const scan = await scanning;
       p.filesTotal += dbSources.length;
       warnings.push(...scan.warnings);
 
@@ -596,6 +599,7 @@ export function createBackupEngine(options: BackupEngineOptions): BackupEngine {
       await go('succeeded');
     } catch (err) {
       const cancelled = signal.aborted && (opts.signal?.aborted ?? false);
+      if (!signal.aborted) abort.abort(err); // stops what still runs (a scan, the workers)
       const code = (err as NodeJS.ErrnoException)?.code;
       const reason = cancelled
         ? 'cancelled'
