@@ -8,6 +8,7 @@ import { createBackupEngine, type BackupJob } from '../../../src-main/core/backu
 import { createSecretStore } from '../../../src-main/core/secrets/secrets.js';
 import { LocalDestination } from '../../../src-main/core/backup/local-destination.js';
 import { Repository } from '../../../src-main/core/backup/repository.js';
+import { silentLogger } from '../../../src-main/core/log/logger.js';
 import { describeTree, diffTrees, makeTrickyTree } from './tree.js';
 
 const base = mkdtempSync(path.join(tmpdir(), 'kaavan-workers-'));
@@ -26,9 +27,12 @@ it('worker threads and the main thread write identical segments, and both restor
   for (const workers of [2, 0]) {
     const dest = path.join(base, `dest-${workers}`);
     const job: BackupJob = { name: `w${workers}`, sources: [{ path: src }], destination: { kind: 'local', path: dest } };
-    const engine = createBackupEngine({ dataDir: path.join(base, `data-${workers}`), secrets, segmentBytes: 64 * 1024, workers });
+    const warnings: string[] = [];
+    const logger = { ...silentLogger, warn: (m: string, f?: Record<string, unknown>) => warnings.push(`${m} ${JSON.stringify(f)}`) };
+    const engine = createBackupEngine({ dataDir: path.join(base, `data-${workers}`), secrets, segmentBytes: 64 * 1024, workers, logger });
     const r = await engine.run(job);
     expect(r.status).toBe('succeeded');
+    expect(warnings).toEqual([]); // in particular not "worker threads could not start"
     results.push(await segmentsOf(dest, r.id));
     const to = path.join(base, `restored-${workers}`);
     await engine.restore(job, r.id, to);
