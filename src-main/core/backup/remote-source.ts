@@ -37,6 +37,11 @@ export async function readRemoteFolder(host: Host, target: string, absPath: stri
     for await (const chunk of exec.stdout as AsyncIterable<Buffer>) {
       if (signal.aborted) break;
       for (const ev of parser.write(chunk)) {
+        // a tar of "/" itself names its entries "./etc/…" and "./": the same paths without "./"
+        if (ev.kind === 'entry' && (ev.header.path === '.' || ev.header.path.startsWith('./'))) {
+          if (ev.header.path === '.') continue;
+          ev.header.path = ev.header.path.slice(2);
+        }
         if (ev.kind === 'skipped') warnings.push(`${host.label}:/${ev.path}: skipped (not a file, folder or symlink)`);
         else if (ev.kind === 'entry' && unsafePathReason(ev.header.path)) throw new BackupError('source', `target "${target}" sent an unsafe name "${ev.header.path}" for ${absPath}`);
         else await visit(ev);
