@@ -1,7 +1,8 @@
 // Remote folders on an SSH target: a real sshd on 127.0.0.1 (tests/helpers/sshd.ts), the target's
 // tar streamed over SSH into the run, restored byte- and metadata-exact; and the failures a person
 // would hit (a missing folder, a target without ssh:).
-import { mkdtempSync, rmSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { linkSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -72,6 +73,24 @@ describe.skipIf(skip)('remote folders over SSH', () => {
     const expected = new Map([...describeTree(src)].filter(([k]) => !k.endsWith('.bin') && !k.startsWith('private dir')));
     const got = describeTree(path.join(to, 'kaavan-remote', 'web1', ...src.split('/').filter(Boolean)));
     expect(diffTrees(expected, got)).toEqual([]);
+  });
+
+  it('stores hard links as files and skips a FIFO with a warning', async () => {
+    const odd = path.join(base, 'odd tree');
+    mkdirSync(odd);
+    writeFileSync(path.join(odd, 'original'), 'shared bytes\n');
+    linkSync(path.join(odd, 'original'), path.join(odd, 'hard link'));
+    execFileSync('mkfifo', [path.join(odd, 'a pipe')]);
+    const e = engine();
+    const j = job({ name: 'web1-odd', sources: [{ path: odd, target: 'web1' }] });
+    const r = await e.run(j);
+    expect(r.status).toBe('succeeded');
+    expect(r.warnings).toEqual([expect.stringMatching(/a pipe: skipped \(not a file, folder or symlink\)$/)]);
+    const to = path.join(base, 'restored-odd');
+    await e.restore(j, r.id, to);
+    const back = path.join(to, 'kaavan-remote', 'web1', ...odd.split('/').filter(Boolean));
+    expect(readdirSync(back).sort()).toEqual(['hard link', 'original']);
+    expect(readFileSync(path.join(back, 'hard link'), 'utf8')).toBe('shared bytes\n');
   });
 
   it('a folder missing on the target fails the run naming it, the target and tar’s reason; nothing is kept', async () => {
