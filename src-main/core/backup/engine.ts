@@ -328,16 +328,25 @@ export function createBackupEngine(options: BackupEngineOptions): BackupEngine {
       p.filesTotal += dbSources.length;
       warnings.push(...scan.warnings);
 
-      // plan: reuse unchanged files, store the rest
+      // plan: reuse unchanged entries (files, and folders and links too, so an unchanged tree
+      // writes no segment at all), store the rest
       const segments: SegmentRecord[] = [];
       const segIndex = new Map<string, number>();
       const entries = new Map<string, ManifestEntry>();
-      const parentFiles = new Map<string, ManifestEntry>();
-      if (parent) for (const e of parent.entries) if (e.type === 'file') parentFiles.set(e.path, e);
+      const parentEntries = new Map<string, ManifestEntry>();
+      if (parent) for (const e of parent.entries) if (e.segment !== undefined && e.offset !== undefined) parentEntries.set(e.path, e);
+      const unchanged = (prev: ManifestEntry | undefined, e: ScannedEntry): prev is ManifestEntry =>
+        !!prev &&
+        prev.type === e.type &&
+        prev.size === e.size &&
+        prev.mtimeNs === String(e.mtimeNs) &&
+        prev.ctimeNs === String(e.ctimeNs) &&
+        prev.ino === String(e.ino) &&
+        (e.type !== 'symlink' || prev.target === e.target);
       const toStore: ScannedEntry[] = [];
       for (const e of scan.entries) {
-        const prev = e.type === 'file' ? parentFiles.get(e.path) : undefined;
-        if (prev && prev.size > 0 && prev.size === e.size && prev.mtimeNs === String(e.mtimeNs) && prev.ctimeNs === String(e.ctimeNs) && prev.ino === String(e.ino)) {
+        const prev = parentEntries.get(e.path);
+        if (unchanged(prev, e)) {
           const copy: ManifestEntry = { ...prev, mode: e.mode, uid: e.uid, gid: e.gid };
           const seg = parent!.segments[prev.segment!]!;
           let idx = segIndex.get(seg.key);
@@ -347,7 +356,7 @@ export function createBackupEngine(options: BackupEngineOptions): BackupEngine {
           }
           copy.segment = idx;
           entries.set(e.path, copy);
-          p.reusedFiles++;
+          if (e.type === 'file') p.reusedFiles++;
         } else {
           toStore.push(e);
           if (e.type === 'file') {
