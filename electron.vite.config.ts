@@ -12,6 +12,8 @@ export default defineConfig({
         entry: {
           index: resolve('src-main/index.ts'),
           cli: resolve('src-main/headless/cli.ts'),
+          // worker threads that build and restore backup segments (src-main/core/backup/segment-workers.ts)
+          'backup-worker': resolve('src-main/core/backup/segment-worker.ts'),
         },
         formats: ['es'],
       },

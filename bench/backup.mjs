@@ -8,20 +8,19 @@
 // The page cache is warm for every tool alike (the tree is read once before the first timing).
 import { execFileSync, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { makeTree } from './backup-tree.mjs';
+import { buildBundle, engineUrl, secretsUrl } from './backup-bundle.mjs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { register } from 'tsx/esm/api';
 import { args, saveResults } from './lib/machine.mjs';
 import { table } from './lib/stats.mjs';
 
-register();
 const ROOT = fileURLToPath(new URL('../', import.meta.url));
-const engineUrl = new URL('../src-main/core/backup/index.ts', import.meta.url).href;
-const secretsUrl = new URL('../src-main/core/secrets/secrets.ts', import.meta.url).href;
 // The benchmark's own throw-away passphrase (for Kaavan and restic alike), new every run.
-const PASSWORD = randomBytes(16).toString('hex');
+// Children inherit it through the environment (each process would otherwise draw its own).
+const PASSWORD = (process.env.KAAVAN_BENCH_PASSWORD ??= randomBytes(16).toString('hex'));
 
 // ---------- child mode: one Kaavan operation, then its own timings on stdout ----------
 if (process.argv[2] === '--child') {
@@ -29,7 +28,9 @@ if (process.argv[2] === '--child') {
   const { createBackupEngine } = await import(engineUrl);
   const { createSecretStore } = await import(secretsUrl);
   const secrets = createSecretStore({ backend: null, env: { KAAVAN_SECRET_BENCH: PASSWORD, KAAVAN_SECRET_S3K: 'S3RVER', KAAVAN_SECRET_S3S: 'S3RVER' } });
-  const engine = createBackupEngine({ dataDir, secrets });
+  // KAAVAN_BENCH_WORKERS=n: worker threads (0 = build on the main thread), for profiling.
+  const workers = process.env.KAAVAN_BENCH_WORKERS ? Number(process.env.KAAVAN_BENCH_WORKERS) : undefined;
+  const engine = createBackupEngine({ dataDir, secrets, workers });
   const destination = dest.startsWith('http') ? { kind: 's3', bucket: 'bench', endpoint: dest, forcePathStyle: true, region: 'us-east-1', accessKeyRef: 's3k', secretKeyRef: 's3s', partConcurrency: Number(extra) } : { kind: 'local', path: dest };
   const job = { name: 'bench', type: op === 'full' ? 'full' : 'incremental', sources: [{ path: src }], destination, encryption: { passphraseRef: 'bench' } };
   const t0 = performance.now();
@@ -45,47 +46,13 @@ if (process.argv[2] === '--child') {
   process.exit(0);
 }
 
-const opt = args({ sizeMib: 1024, smallFiles: 10000, withS: false });
+// the bundle the children load (bench/backup-bundle.mjs)
+await buildBundle();
+const opt = args({ sizeMib: 1024, smallFiles: 10000, withS: false, tree: '' });
 const work = mkdtempSync(path.join(tmpdir(), 'kaavan-bench-backup-'));
-const tree = path.join(work, 'tree');
+const tree = opt.tree ? path.resolve(opt.tree) : path.join(work, 'tree');
 
-// ---------- the tree: small files in 100 folders, the rest in 64 MiB files, half compressible ----------
-const WORDS = 'alpha beta gamma delta epsilon server backup restore tray alert check latency status ok down degraded'.split(' ');
-function compressible(size) {
-  const rnd = randomBytes(Math.ceil(size / 4));
-  const parts = [];
-  let len = 0;
-  for (let i = 0; len < size; i++) {
-    const line = `${WORDS[rnd[i % rnd.length] % WORDS.length]} ${rnd.readUInt16LE(i % (rnd.length - 2))} ${WORDS[rnd[(i * 7) % rnd.length] % WORDS.length]}\n`;
-    parts.push(line);
-    len += line.length;
-  }
-  return Buffer.from(parts.join('')).subarray(0, size);
-}
-function makeTree() {
-  const total = opt.sizeMib * 1024 * 1024;
-  let made = 0;
-  for (let i = 0; i < opt.smallFiles; i++) {
-    const dir = path.join(tree, 'small', `d${String(i % 100).padStart(3, '0')}`);
-    if (i < 100) mkdirSync(dir, { recursive: true });
-    const size = 1024 + ((i * 2654435761) % (15 * 1024));
-    writeFileSync(path.join(dir, `f${i}.${i % 2 ? 'txt' : 'bin'}`), i % 2 ? compressible(size) : randomBytes(size));
-    made += size;
-  }
-  mkdirSync(path.join(tree, 'large'), { recursive: true });
-  for (let i = 0; made < total; i++) {
-    const size = Math.min(64 * 1024 * 1024, total - made);
-    const chunks = [];
-    for (let off = 0; off < size; off += 8 * 1024 * 1024) {
-      const n = Math.min(8 * 1024 * 1024, size - off);
-      chunks.push(i % 2 ? compressible(n) : randomBytes(n));
-    }
-    writeFileSync(path.join(tree, 'large', `big${i}.${i % 2 ? 'log' : 'bin'}`), Buffer.concat(chunks));
-    made += size;
-  }
-  return made;
-}
-
+// ---------- the tree (bench/backup-tree.mjs): --tree DIR reuses (and keeps) one made earlier ----------
 // ---------- measuring ----------
 async function measure(label, cmd, argv, env = {}) {
   return new Promise((resolve, reject) => {
@@ -107,7 +74,7 @@ const du = (p) => Number(execFileSync('du', ['-sb', p], { encoding: 'utf8' }).sp
 const kaavan = (op, dataDir, dest, extra = '') => [process.execPath, [fileURLToPath(import.meta.url), '--child', op, dataDir, tree, dest, extra]];
 
 console.error(`generating ${opt.sizeMib} MiB in ${work} …`);
-const bytes = makeTree();
+const bytes = opt.tree && existsSync(tree) ? du(tree) : makeTree(tree, opt.sizeMib, opt.smallFiles);
 execFileSync('bash', ['-c', `cat $(find ${tree} -type f) > /dev/null`]); // warm the page cache for everyone
 const results = { sizeMiB: opt.sizeMib, smallFiles: opt.smallFiles, bytes, runs: [] };
 const add = (r, extra = {}) => results.runs.push({ label: r.label, seconds: r.seconds, cpuSeconds: r.cpuSeconds, peakRssMiB: r.peakRssMiB, ...extra });

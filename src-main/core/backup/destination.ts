@@ -22,5 +22,7 @@ export interface Destination {
   /** Removes staging files of a run (after a failure or crash). */
   cleanStaging(tag: string): Promise<void>;
   list(prefix: string): Promise<StoredObject[]>;
+  /** The object's path on this machine, when the destination is a local folder (for re-reading it in a worker). */
+  localPath?(key: string): string;
   delete(keys: string[]): Promise<void>;
 }

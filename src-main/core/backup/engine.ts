@@ -2,25 +2,29 @@
 // verifies, forgets and prunes. Effects live here; decisions (state machine, retention, manifest
 // invariants) are pure modules. Format: docs/backup-format.md.
 import { constants, open, rm } from 'node:fs/promises';
-import { createHash } from 'node:crypto';
+import { createHash, type Hash } from 'node:crypto';
+import { crc32 } from 'node:zlib';
 import os from 'node:os';
 import path from 'node:path';
 import type { Logger } from '../log/logger.js';
 import { silentLogger } from '../log/logger.js';
-import { isFolderSource, type BackupDestination, type BackupJob, type DatabaseSource } from './job-schema.js';
+import { isFolderSource, isRemoteFolder, type RemoteFolderSource, type BackupDestination, type BackupJob, type DatabaseSource } from './job-schema.js';
 import { appendDumpPart, dumpDatabase } from './pg-dump.js';
 import type { Destination } from './destination.js';
 import { LocalDestination } from './local-destination.js';
 import { BackupError, errText } from './errors.js';
 import { newRunId, Repository } from './repository.js';
-import { scanSources, type ScannedEntry } from './scan.js';
+import { matcher, scanSources, type ScannedEntry } from './scan.js';
 import { SegmentWriter, readSegment } from './segment-io.js';
-import { tarHeader, paddingBytes, TAR_END } from './tar.js';
+import { paddingBytes, tarHeader, TAR_END } from './tar.js';
+import { readRemoteFolder, remotePrefix } from './remote-source.js';
+import type { Host } from '../hosts/host.js';
 import { MANIFEST_FORMAT, MANIFEST_VERSION, type Manifest, type ManifestEntry, type RunKind, type RunSummary, type SegmentRecord } from './manifest.js';
 import { queuedRun, transition, isTerminal, runDuration, type RunState, type RunStateRecord } from './run-state-machine.js';
 import { RunJournal, processAlive, type JournalRecord } from './journal.js';
 import { restoreRun, type RestoreOptions, type RestoreResult } from './restore.js';
 import { pool } from './pool.js';
+import { BuildStopped, startSegmentWorkers, type SegmentWorkers } from './segment-workers.js';
 import { applyRetention, type RetentionDecision, type RetentionPolicy } from './retention.js';
 
 export interface SecretSource {
@@ -45,8 +49,15 @@ export interface BackupEngineOptions {
    * (what verify() always does).
    */
   verify?: 'stored' | 'deep';
+  /** Worker threads building and restoring segments (default: one per core, at most 8; 0: the main thread). */
+  workers?: number;
   /** Runs at once across all jobs (default 1); more wait in the queued state. One per job always. */
   maxRuns?: number;
+  /**
+   * The Host of a config target (src-main/core/hosts), for sources with `target:`: remote folders
+   * (tar over SSH) and pg_dump on the target. Undefined when there is no such target.
+   */
+  hostFor?: (targetName: string) => Host | undefined | Promise<Host | undefined>;
   /** Builds a destination from its config; the default knows local folders and S3. */
   openDestination?: (cfg: BackupDestination, secrets: SecretSource, dataDir: string) => Promise<Destination>;
 }
@@ -103,7 +114,6 @@ export interface ForgetResult {
   freedBytes: number;
 }
 
-const SMALL_FILE = 1024 * 1024;
 const PROGRESS_EVERY_MS = 200;
 
 async function defaultOpenDestination(cfg: BackupDestination, secrets: SecretSource, dataDir: string): Promise<Destination> {
@@ -136,6 +146,9 @@ export function createBackupEngine(options: BackupEngineOptions): BackupEngine {
   // keep the CPUs busy (measured in bench/backup.mjs).
   const concurrency = options.concurrency ?? Math.max(2, os.availableParallelism()) * 2;
   const deepVerify = options.verify === 'deep';
+  // One worker thread per core builds segments; the main thread scans, uploads and verifies. At
+  // most 8: each holds ~20 MiB of frames and buffers, and storage rarely feeds more.
+  const workerCount = options.workers ?? Math.min(8, Math.max(1, os.availableParallelism()));
   const active = new Set<string>(); // run ids running in this process
   const activeJobs = new Set<string>();
   let recovered: Promise<string[]> | null = null;
@@ -277,14 +290,22 @@ export function createBackupEngine(options: BackupEngineOptions): BackupEngine {
     let kind: RunKind | null = null;
     let summary: RunSummary | null = null;
     let slot = false;
+    let workers: SegmentWorkers | null = null;
     try {
       await acquireSlot(signal);
       slot = true;
       await go('scanning');
-      const repo = await openRepo(job, true);
-      dest = repo.dest;
-      const folderSources = job.sources.filter(isFolderSource);
+      const folderSources = job.sources.filter(isFolderSource).filter((s) => !isRemoteFolder(s));
+      const remoteSources = job.sources.filter(isFolderSource).filter(isRemoteFolder);
       const dbSources = job.sources.filter((x): x is DatabaseSource => !isFolderSource(x));
+      // The SSH connection of every target a source names, before anything is read.
+      const hosts = new Map<string, Host>();
+      for (const s of [...remoteSources, ...dbSources]) {
+        if (s.target === undefined || hosts.has(s.target)) continue;
+        const host = await options.hostFor?.(s.target);
+        if (!host?.execStream) throw new BackupError('config', `job "${job.name}": target "${s.target}" ${host ? 'has no ssh: section' : 'is not in the configuration'}, so its sources cannot be read`);
+        hosts.set(s.target, host);
+      }
       for (const s of folderSources) {
         const abs = path.resolve(s.path.replace(/^~(?=$|\/)/, process.env.HOME ?? '~'));
         try {
@@ -293,25 +314,39 @@ export function createBackupEngine(options: BackupEngineOptions): BackupEngine {
           throw new BackupError('source', `job "${job.name}": the source ${abs} cannot be read (${(err as NodeJS.ErrnoException).code ?? errText(err)})`);
         }
       }
+      // The walk runs while the destination opens (scrypt of the key file, the parent manifest).
+      const scanning = scanSources(folderSources, signal);
+      scanning.catch(() => undefined); // awaited below; a failure to open the destination wins
+      const repo = await openRepo(job, true);
+      dest = repo.dest;
       // parent: the newest restorable run of this job
       const runs = (await repo.summaries()).filter((r) => r.job === job.name);
       const parentSummary = runs[runs.length - 1] ?? null;
       kind = chooseKind(opts.type ?? job.type ?? 'intelligent', runs, now(), job.maxChain ?? 7, (job.maxFullAgeDays ?? 30) * 86_400_000);
       const parent = kind === 'incremental' && parentSummary ? await repo.readManifest(parentSummary.id) : null;
-      const scan = await scanSources(folderSources, signal);
+      const scan = await scanning;
       p.filesTotal += dbSources.length;
       warnings.push(...scan.warnings);
 
-      // plan: reuse unchanged files, store the rest
+      // plan: reuse unchanged entries (files, and folders and links too, so an unchanged tree
+      // writes no segment at all), store the rest
       const segments: SegmentRecord[] = [];
       const segIndex = new Map<string, number>();
       const entries = new Map<string, ManifestEntry>();
-      const parentFiles = new Map<string, ManifestEntry>();
-      if (parent) for (const e of parent.entries) if (e.type === 'file') parentFiles.set(e.path, e);
+      const parentEntries = new Map<string, ManifestEntry>();
+      if (parent) for (const e of parent.entries) if (e.segment !== undefined && e.offset !== undefined) parentEntries.set(e.path, e);
+      const unchanged = (prev: ManifestEntry | undefined, e: ScannedEntry): prev is ManifestEntry =>
+        !!prev &&
+        prev.type === e.type &&
+        prev.size === e.size &&
+        prev.mtimeNs === String(e.mtimeNs) &&
+        prev.ctimeNs === String(e.ctimeNs) &&
+        prev.ino === String(e.ino) &&
+        (e.type !== 'symlink' || prev.target === e.target);
       const toStore: ScannedEntry[] = [];
       for (const e of scan.entries) {
-        const prev = e.type === 'file' ? parentFiles.get(e.path) : undefined;
-        if (prev && prev.size > 0 && prev.size === e.size && prev.mtimeNs === String(e.mtimeNs) && prev.ctimeNs === String(e.ctimeNs) && prev.ino === String(e.ino)) {
+        const prev = parentEntries.get(e.path);
+        if (unchanged(prev, e)) {
           const copy: ManifestEntry = { ...prev, mode: e.mode, uid: e.uid, gid: e.gid };
           const seg = parent!.segments[prev.segment!]!;
           let idx = segIndex.get(seg.key);
@@ -321,7 +356,7 @@ export function createBackupEngine(options: BackupEngineOptions): BackupEngine {
           }
           copy.segment = idx;
           entries.set(e.path, copy);
-          p.reusedFiles++;
+          if (e.type === 'file') p.reusedFiles++;
         } else {
           toStore.push(e);
           if (e.type === 'file') {
@@ -351,11 +386,11 @@ export function createBackupEngine(options: BackupEngineOptions): BackupEngine {
 
       await go('archiving');
       archiveStart = now();
-      const newSegments: { idx: number; entries: ManifestEntry[] }[] = [];
-      const dbEntries: ManifestEntry[] = [];
+      const newSegments: { idx: number; entries: ManifestEntry[]; crc32: number }[] = [];
+      const streamedEntries: ManifestEntry[] = []; // database dumps and remote folders, in stream order
       let nextSeq = 1;
-      let built = 0;
-      const tasksTotal = batches.length + dbSources.length;
+      let tasksBuilt = 0; // tasks whose segments are all built
+      const tasksTotal = batches.length + dbSources.length + remoteSources.length;
       /** An open segment: entries go in with add(), close() uploads it and records it. */
       const openSegment = async () => {
         const seq = nextSeq++;
@@ -369,13 +404,13 @@ export function createBackupEngine(options: BackupEngineOptions): BackupEngine {
           close: async (lastOfTask: boolean) => {
             await w.write(TAR_END);
             const info = await w.finish();
-            if (lastOfTask && ++built === tasksTotal && p.state === 'archiving') await go('uploading');
+            if (lastOfTask && ++tasksBuilt === tasksTotal && p.state === 'archiving') await go('uploading');
             await repo.dest.putFile(key, staged, signal);
             p.storedBytes += info.storedSize;
             emit(true); // a segment landed: worth a progress event of its own
             const idx = segments.push({ key, run: runId, ...info }) - 1;
             for (const me of written) me.segment = idx;
-            newSegments.push({ idx, entries: written });
+            newSegments.push({ idx, entries: written, crc32: w.storedCrc32 });
           },
           abort: async () => {
             await w.abort();
@@ -384,45 +419,37 @@ export function createBackupEngine(options: BackupEngineOptions): BackupEngine {
         };
       };
       const fileTask = (batch: ScannedEntry[]) => async () => {
-        const seg = await openSegment();
-        // Small files are read a few at a time ahead of the writer: a tree of small files costs
-        // system calls, and the thread pool runs them in parallel.
-        const ahead = new Map<number, Promise<Buffer>>();
-        const readAhead = (i: number) => {
-          const x = batch[i];
-          if (!x || x.type !== 'file' || x.size > SMALL_FILE || ahead.has(i)) return;
-          const pr = readSmallFile(x.abs);
-          pr.catch(() => undefined); // reported by appendEntry
-          ahead.set(i, pr);
-        };
+        const seq = nextSeq++;
+        const key = repo.segmentKey(runId, seq);
+        const staged = await repo.dest.stagingFile(runId, String(seq).padStart(6, '0'));
+        let built;
         try {
-          for (let i = 0; i < batch.length; i++) {
-            const e = batch[i]!;
-            if (signal.aborted) throw signal.reason;
-            for (let j = i; j < i + READ_AHEAD; j++) readAhead(j);
-            const me = await appendEntry(seg.w, e, warnings, ahead.get(i));
-            ahead.delete(i);
-            if (me) seg.written.push(me);
-            if (e.type === 'file') {
-              p.files++;
-              p.bytes += e.size;
-              emit();
-            }
-          }
-          await seg.close(true);
+          built = await workers!.build({ entries: batch, staged, recipient: repo.header.encryption?.recipient ?? null }, (files, bytes) => {
+            p.files += files;
+            p.bytes += bytes;
+            emit();
+          });
         } catch (err) {
-          await seg.abort();
-          throw err;
+          await rm(staged, { force: true });
+          throw err instanceof BuildStopped && signal.aborted ? signal.reason : err;
         }
+        warnings.push(...built.warnings);
+        if (++tasksBuilt === tasksTotal && p.state === 'archiving') await go('uploading');
+        await repo.dest.putFile(key, staged, signal);
+        p.storedBytes += built.info.storedSize;
+        emit(true); // a segment landed: worth a progress event of its own
+        const idx = segments.push({ key, run: runId, ...built.info }) - 1;
+        for (const me of built.entries) me.segment = idx;
+        newSegments.push({ idx, entries: built.entries, crc32: built.crc32 });
       };
       const dbTask = (src: DatabaseSource) => async () => {
         let seg: Awaited<ReturnType<typeof openSegment>> | null = null;
         try {
-          await dumpDatabase(src, await dbPassword(src), segmentBytes, signal, async (part) => {
+          await dumpDatabase(src, await dbPassword(src), segmentBytes, signal, src.target !== undefined ? hosts.get(src.target)! : null, async (part) => {
             seg ??= await openSegment();
             const me = await appendDumpPart(seg.w, part, now());
             seg.written.push(me);
-            dbEntries.push(me);
+            streamedEntries.push(me);
             p.bytes += part.data.length;
             emit();
             if (seg.w.offset >= segmentBytes) {
@@ -433,14 +460,91 @@ export function createBackupEngine(options: BackupEngineOptions): BackupEngine {
           });
           // the task's last segment (possibly holding only the dump's tail)
           if (seg) await (seg as Awaited<ReturnType<typeof openSegment>>).close(true);
-          else if (++built === tasksTotal && p.state === 'archiving') await go('uploading');
+          else if (++tasksBuilt === tasksTotal && p.state === 'archiving') await go('uploading');
           p.files++;
         } catch (err) {
           if (seg) await (seg as Awaited<ReturnType<typeof openSegment>>).abort();
           throw err;
         }
       };
-      const tasks = [...dbSources.map(dbTask), ...batches.map(fileTask)];
+      /** A remote folder: the target's tar, re-packed into segments as it streams in. */
+      const remoteTask = (src: RemoteFolderSource) => async () => {
+        type Seg = Awaited<ReturnType<typeof openSegment>>;
+        let seg: Seg | null = null;
+        let file: { me: ManifestEntry; hash: Hash; seg: Seg } | null = null;
+        let skipping = false;
+        const root = src.path.replace(/^\/+/, '').replace(/\/+$/, '');
+        const exclude = matcher(src.exclude);
+        const include = matcher(src.include);
+        const excludedDirs: string[] = [];
+        try {
+          await readRemoteFolder(hosts.get(src.target)!, src.target, src.path, signal, warnings, async (ev) => {
+            if (ev.kind === 'entry') {
+              const h = ev.header;
+              const rel = h.path === root ? '' : h.path.startsWith(`${root}/`) || root === '' ? h.path.slice(root ? root.length + 1 : 0) : null;
+              skipping =
+                rel === null ||
+                excludedDirs.some((d) => rel.startsWith(d)) ||
+                (rel !== '' && !!exclude?.(rel)) ||
+                (rel !== '' && !!include && h.type !== 'dir' && !include(rel));
+              if (rel && h.type === 'dir' && exclude?.(rel)) excludedDirs.push(`${rel}/`);
+              if (skipping) return;
+              // a new segment once this one is full (between entries: a file never spans two)
+              if (seg && seg.w.offset >= segmentBytes) {
+                const full: Seg = seg;
+                seg = null;
+                await full.close(false);
+              }
+              seg ??= await openSegment();
+              const me: ManifestEntry = {
+                path: `${remotePrefix(src.target)}/${h.path}`,
+                type: h.type,
+                size: h.size,
+                mode: h.mode & 0o7777,
+                mtimeNs: String(h.mtimeNs),
+                ctimeNs: String(h.mtimeNs),
+                ino: '0',
+                dev: '0',
+                uid: h.uid,
+                gid: h.gid,
+                ...(h.target !== undefined ? { target: h.target } : {}),
+                offset: seg.w.offset,
+              };
+              await seg.w.write(tarHeader({ ...h, path: me.path, mode: me.mode }));
+              seg.written.push(me);
+              streamedEntries.push(me);
+              if (h.type === 'file') {
+                p.filesTotal++;
+                p.bytesTotal += h.size;
+                file = { me, hash: createHash('sha256'), seg };
+              }
+            } else if (ev.kind === 'data') {
+              if (skipping || !file) return;
+              file.hash.update(ev.chunk);
+              await file.seg.w.write(ev.chunk);
+              p.bytes += ev.chunk.length;
+              emit();
+            } else if (ev.kind === 'entry-end') {
+              if (skipping || !file) return;
+              await file.seg.w.write(paddingBytes(file.me.size));
+              file.me.sha256 = file.hash.digest('hex');
+              file = null;
+              p.files++;
+              emit();
+            }
+          });
+          if (seg) await (seg as Seg).close(true);
+          else if (++tasksBuilt === tasksTotal && p.state === 'archiving') await go('uploading');
+        } catch (err) {
+          if (seg) await (seg as Seg).abort();
+          throw err;
+        }
+      };
+      const tasks = [...dbSources.map(dbTask), ...remoteSources.map(remoteTask), ...batches.map(fileTask)];
+      workers = await startSegmentWorkers(batches.length ? Math.min(workerCount, batches.length) : 0, (why) =>
+        log.warn('backup worker threads could not start; building segments on the main thread', { error: why }),
+      );
+      signal.addEventListener('abort', () => workers?.stop(), { once: true });
       await pool(tasks, concurrency, async (t) => {
         try {
           await t();
@@ -458,7 +562,7 @@ export function createBackupEngine(options: BackupEngineOptions): BackupEngine {
       // written (deep mode also decrypts and checks every file's SHA-256); reused ones must still be there.
       await pool(newSegments, concurrency, async (s) => {
         const seg = segments[s.idx]!;
-        const problems = deepVerify ? await verifySegment(repo, seg, s.entries, signal) : await verifyStored(repo.dest, seg, signal);
+        const problems = deepVerify ? await verifySegment(repo, seg, s.entries, signal) : await verifyStored(repo.dest, seg, s.crc32, signal, workers);
         if (problems.length) throw new BackupError('corrupt', `run ${runId}: ${seg.key} did not read back intact from ${repo.dest.label}: ${problems[0]}`);
       });
       const reused = segments.filter((s) => s.run !== runId);
@@ -467,7 +571,7 @@ export function createBackupEngine(options: BackupEngineOptions): BackupEngine {
         for (const run of new Set(reused.map((s) => s.run))) for (const o of await repo.dest.list(`segments/${run}`)) present.set(o.key, o.size);
         for (const s of reused) if (present.get(s.key) !== s.storedSize) throw new BackupError('corrupt', `run ${runId}: segment ${s.key} of the parent run is missing or has the wrong size`);
       }
-      const ordered = [...scan.entries.map((e) => entries.get(e.path)).filter((e): e is ManifestEntry => !!e), ...dbEntries];
+      const ordered = [...scan.entries.map((e) => entries.get(e.path)).filter((e): e is ManifestEntry => !!e), ...streamedEntries];
       const files = ordered.filter((e) => e.type === 'file');
       summary = {
         id: runId,
@@ -489,7 +593,9 @@ export function createBackupEngine(options: BackupEngineOptions): BackupEngine {
         format: MANIFEST_FORMAT,
         version: MANIFEST_VERSION,
         run: summary,
-        sources: job.sources.map((s) => (isFolderSource(s) ? s.path : `postgres://${s.host}:${s.port ?? 5432}/${s.database}`)),
+        sources: job.sources.map((s) =>
+          isFolderSource(s) ? (s.target !== undefined ? `${s.target}:${s.path}` : s.path) : `postgres://${s.target !== undefined ? `${s.target}/` : ''}${s.host ?? 'localhost'}:${s.port ?? 5432}/${s.database}`,
+        ),
         segments,
         entries: ordered,
       };
@@ -502,6 +608,7 @@ export function createBackupEngine(options: BackupEngineOptions): BackupEngine {
       await go('succeeded');
     } catch (err) {
       const cancelled = signal.aborted && (opts.signal?.aborted ?? false);
+      if (!signal.aborted) abort.abort(err); // stops what still runs (a scan, the workers)
       const code = (err as NodeJS.ErrnoException)?.code;
       const reason = cancelled
         ? 'cancelled'
@@ -517,6 +624,7 @@ export function createBackupEngine(options: BackupEngineOptions): BackupEngine {
       await go(cancelled ? 'cancelled' : 'failed', reason);
       log.warn('backup run did not succeed', { job: job.name, run: runId, reason });
     } finally {
+      await workers?.close();
       if (slot) releaseSlot();
       opts.signal?.removeEventListener('abort', onUserAbort);
       active.delete(runId);
@@ -554,7 +662,7 @@ export function createBackupEngine(options: BackupEngineOptions): BackupEngine {
     const repo = await openRepo(job, false);
     const m = await repo.readManifest(runId);
     if (m.run.job !== job.name) throw new BackupError('not-found', `run ${runId} belongs to job "${m.run.job}", not "${job.name}"`);
-    return restoreRun(repo, m, toDir, opts);
+    return restoreRun(repo, m, toDir, opts, workerCount);
   }
 
   async function prune(job: BackupJob, opts: { dryRun?: boolean } = {}): Promise<{ segments: string[]; freedBytes: number }> {
@@ -635,112 +743,31 @@ export function chooseKind(type: 'full' | 'incremental' | 'intelligent', runs: P
   return 'full';
 }
 
-/** Appends one scanned entry to a segment; null when the file vanished before it could be read. */
-/** Reads a small file whole, never through a symlink. */
-async function readSmallFile(abs: string): Promise<Buffer> {
-  const fh = await open(abs, constants.O_RDONLY | constants.O_NOFOLLOW);
+/**
+ * Re-reads a stored segment and compares its size and CRC-32 with what was written (a check
+ * against storage and transfer faults; `verify` checks the SHA-256s).
+ */
+async function verifyStored(dest: Destination, seg: SegmentRecord, crc: number, signal?: AbortSignal, workers?: SegmentWorkers | null): Promise<string[]> {
+  const mismatch = ['its stored bytes differ from what was written (size or CRC-32)'];
+  const local = dest.localPath?.(seg.key);
   try {
-    return await fh.readFile();
-  } finally {
-    await fh.close();
-  }
-}
-
-/** Files read ahead of the one being archived, per segment. */
-const READ_AHEAD = 16;
-
-async function appendEntry(w: SegmentWriter, e: ScannedEntry, warnings: string[], preread?: Promise<Buffer>): Promise<ManifestEntry | null> {
-  const base: ManifestEntry = {
-    path: e.path,
-    type: e.type,
-    size: 0,
-    mode: e.mode,
-    mtimeNs: String(e.mtimeNs),
-    ctimeNs: String(e.ctimeNs),
-    ino: String(e.ino),
-    dev: String(e.dev),
-    uid: e.uid,
-    gid: e.gid,
-    ...(e.target !== undefined ? { target: e.target } : {}),
-  };
-  const header = (size: number) => tarHeader({ path: e.path, type: e.type, size, mode: e.mode, mtimeNs: e.mtimeNs, uid: e.uid, gid: e.gid, target: e.target });
-  if (e.type !== 'file') {
-    base.offset = w.offset;
-    await w.write(header(0));
-    return base;
-  }
-  const unreadable = (err: unknown) => {
-    warnings.push(`${e.abs}: ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'vanished before it was read; not in this run' : `not readable (${errText(err)}); not in this run`}`);
-    return null;
-  };
-  if (e.size <= SMALL_FILE) {
-    // Small files in one read (started ahead of time by the caller); the size stored is what was
-    // read, so a file that grew or shrank since the scan is still stored consistently.
-    let data: Buffer;
-    try {
-      data = await (preread ?? readSmallFile(e.abs));
-    } catch (err) {
-      return unreadable(err);
+    if (local && workers) {
+      // A local destination: a worker re-reads the file, off the main thread.
+      const back = await workers.crc(local);
+      return back.size === seg.storedSize && back.crc32 === crc ? [] : mismatch;
     }
-    base.offset = w.offset;
-    base.size = data.length;
-    await w.write(header(data.length));
-    await w.write(data);
-    await w.write(paddingBytes(data.length));
-    base.sha256 = createHash('sha256').update(data).digest('hex');
-    return base;
-  }
-  let fh;
-  try {
-    fh = await open(e.abs, constants.O_RDONLY | constants.O_NOFOLLOW);
-  } catch (err) {
-    return unreadable(err);
-  }
-  try {
-    const hash = createHash('sha256');
-    base.offset = w.offset;
-    // The size stored is the size when opened; growth after that is not read.
-    const size = (await fh.stat()).size;
-    base.size = size;
-    await w.write(header(size));
-    const buf = Buffer.allocUnsafe(SMALL_FILE);
-    let done = 0;
-    while (done < size) {
-      const { bytesRead } = await fh.read(buf, 0, Math.min(buf.length, size - done), done);
-      if (bytesRead === 0) {
-        warnings.push(`${e.abs}: shrank while being read; the missing end is stored as zeros`);
-        const zeros = Buffer.alloc(size - done);
-        hash.update(zeros);
-        await w.write(zeros);
-        break;
-      }
-      hash.update(buf.subarray(0, bytesRead));
-      await w.write(buf.subarray(0, bytesRead));
-      done += bytesRead;
-    }
-    await w.write(paddingBytes(size));
-    base.sha256 = hash.digest('hex');
-    return base;
-  } finally {
-    await fh.close();
-  }
-}
-
-/** Re-reads a stored segment and compares size and SHA-256 with what was written. */
-async function verifyStored(dest: Destination, seg: SegmentRecord, signal?: AbortSignal): Promise<string[]> {
-  const hash = createHash('sha256');
-  let size = 0;
-  try {
+    let size = 0;
+    let got = 0;
     for await (const chunk of (await dest.read(seg.key)) as AsyncIterable<Buffer>) {
       if (signal?.aborted) throw signal.reason;
-      hash.update(chunk);
+      got = crc32(chunk, got);
       size += chunk.length;
     }
+    return size === seg.storedSize && got === crc ? [] : mismatch;
   } catch (err) {
     if (signal?.aborted) throw signal.reason;
     return [errText(err)];
   }
-  return size === seg.storedSize && hash.digest('hex') === seg.sha256 ? [] : ['its stored bytes do not match the SHA-256 recorded when it was written'];
 }
 
 /** Re-reads a stored segment and checks every entry the manifest places in it. */

@@ -12,11 +12,19 @@ const secretRef = z.string().regex(/^[A-Za-z0-9._-]{1,128}$/, 'a secret name: 1-
 const glob = z.string().min(1, 'an empty pattern matches nothing').max(1024, 'at most 1024 characters');
 const keepCount = z.number().int('a whole number').min(0, 'at least 0').max(100_000, 'at most 100000');
 
-export const backupSourceSchema = z.strictObject({
-  path: z.string().min(1, 'a folder path is required'),
-  include: z.array(glob).max(256).optional(),
-  exclude: z.array(glob).max(256).optional(),
-});
+const targetName = z.string().min(1, 'a target name is required').max(64, 'at most 64 characters');
+
+export const backupSourceSchema = z
+  .strictObject({
+    path: z.string().min(1, 'a folder path is required'),
+    include: z.array(glob).max(256).optional(),
+    exclude: z.array(glob).max(256).optional(),
+    /** A config target with `ssh:`: the folder is on that server, read with its tar over SSH. */
+    target: targetName.optional(),
+  })
+  .superRefine((s, ctx) => {
+    if (s.target !== undefined && !s.path.startsWith('/')) ctx.addIssue({ code: 'custom', path: ['path'], message: `a folder on target "${s.target}" needs an absolute path (starting with /)` });
+  });
 
 /** A PostgreSQL database, dumped with pg_dump -Fc and streamed into the run (never staged whole on disk). */
 export const databaseSourceSchema = z.strictObject({
@@ -30,6 +38,8 @@ export const databaseSourceSchema = z.strictObject({
   passwordRef: secretRef.optional(),
   /** pg_dump to run (default: "pg_dump" on PATH). */
   pgDump: z.string().min(1).optional(),
+  /** A config target with `ssh:`: pg_dump runs there, its output streamed back over SSH. */
+  target: targetName.optional(),
 });
 
 export const localDestinationSchema = z.strictObject({
@@ -77,6 +87,8 @@ export const backupJobSchema = z.strictObject({
 });
 
 export type FolderSource = z.infer<typeof backupSourceSchema>;
+export type RemoteFolderSource = FolderSource & { target: string };
+export const isRemoteFolder = (s: FolderSource): s is RemoteFolderSource => s.target !== undefined;
 export type DatabaseSource = z.infer<typeof databaseSourceSchema>;
 export type BackupSource = FolderSource | DatabaseSource;
 export const isFolderSource = (s: BackupSource): s is FolderSource => !('kind' in s);

@@ -35,6 +35,10 @@ export class LocalDestination implements Destination {
     return path.join(this.root, ...checkKey(key).split('/'));
   }
 
+  localPath(key: string): string {
+    return this.p(key);
+  }
+
   async get(key: string): Promise<Buffer | null> {
     try {
       return await readFile(this.p(key));

@@ -12,6 +12,8 @@ import type { Repository } from './repository.js';
 import { readSegment } from './segment-io.js';
 import { BackupError, errText } from './errors.js';
 import { pool } from './pool.js';
+import { startSegmentWorkers, type SegmentWorkers } from './segment-workers.js';
+import { existsSync } from 'node:fs';
 
 export interface RestoreOptions {
   /** Globs on stored paths (e.g. "home/u/Documents/**"); a match on a folder takes all below it. */
@@ -51,7 +53,8 @@ export function selectEntries(m: Manifest, include: string[] | undefined): Manif
   });
 }
 
-export async function restoreRun(repo: Repository, m: Manifest, toDir: string, opts: RestoreOptions = {}): Promise<RestoreResult> {
+/** `workerCount` threads restore segments of a local destination (0: all on the main thread). */
+export async function restoreRun(repo: Repository, m: Manifest, toDir: string, opts: RestoreOptions = {}, workerCount = 0): Promise<RestoreResult> {
   const runId = m.run.id;
   const chosen = selectEntries(m, opts.include);
   if (opts.include?.length && chosen.length === 0) throw new BackupError('not-found', `run ${runId} has no path matching ${opts.include.join(', ')}`);
@@ -79,8 +82,22 @@ export async function restoreRun(repo: Repository, m: Manifest, toDir: string, o
       fh.utimes(toDate(e.mtimeNs), toDate(e.mtimeNs)),
     ]);
   };
-  const concurrency = opts.concurrency ?? Math.max(2, os.availableParallelism()) * 2;
+  let concurrency = opts.concurrency ?? Math.max(2, os.availableParallelism()) * 2;
+  let workers: SegmentWorkers | null = null;
+  const stopWorkers = () => workers?.stop();
   try {
+    // A local destination: worker threads read, decrypt, decompress, check and write whole
+    // segments (segment-workers.ts); S3 segments stream through the main thread.
+    if (workerCount > 0 && repo.dest.localPath) {
+      workers = await startSegmentWorkers(workerCount);
+      if (workers.threads) {
+        concurrency = opts.concurrency ?? workers.threads * 2;
+        opts.signal?.addEventListener('abort', stopWorkers, { once: true });
+      } else {
+        await workers.close();
+        workers = null;
+      }
+    }
     // 1. folders (and the parents of every chosen entry), then empty files
     const dirs = new Set<string>();
     for (const e of chosen) {
@@ -107,6 +124,21 @@ export async function restoreRun(repo: Repository, m: Manifest, toDir: string, o
     await pool([...bySegment].sort((a, b) => a[0] - b[0]), concurrency, async ([segIdx, wanted]) => {
       const seg = m.segments[segIdx]!;
       segmentsRead.add(segIdx);
+      if (workers) {
+        try {
+          await workers.restore({ file: repo.dest.localPath!(seg.key), seg, identity: repo.identity, entries: [...wanted.values()], staging, chown: root }, (f, b) => {
+            files += f;
+            bytes += b;
+            progress();
+          });
+        } catch (err) {
+          if (opts.signal?.aborted) throw new BackupError('cancelled', `restore of run ${runId} was cancelled`);
+          if ((err as NodeJS.ErrnoException).code === 'EMISSING') throw new BackupError('corrupt', `run ${runId}: ${errText(err)}`);
+          if ((err as NodeJS.ErrnoException).code === 'ENOENT' && !existsSync(repo.dest.localPath!(seg.key))) throw new BackupError('not-found', `${seg.key} is missing from ${repo.dest.label}`);
+          throw new BackupError('corrupt', `run ${runId}: segment ${seg.key} is damaged: ${errText(err)}`);
+        }
+        return;
+      }
       const done = new Set<ManifestEntry>();
       // Small files are checked in memory, then written several at once: per-file system calls,
       // not bytes, are what a tree of small files costs.
@@ -224,6 +256,8 @@ export async function restoreRun(repo: Repository, m: Manifest, toDir: string, o
     ok = true;
     return { run: runId, status: 'succeeded', restored: chosen.length, skipped: m.entries.length - chosen.length, failed: 0, bytes, segmentsRead: segmentsRead.size };
   } finally {
+    opts.signal?.removeEventListener('abort', stopWorkers);
+    await workers?.close();
     await rm(staging, { recursive: true, force: true });
     if (!ok && createdTarget) await rm(createdTarget, { recursive: true, force: true }).catch(() => undefined);
   }

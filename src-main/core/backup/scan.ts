@@ -30,7 +30,7 @@ export interface ScanResult {
 export const storedPath = (abs: string): string => abs.split(path.sep).filter(Boolean).join('/');
 
 /** A matcher for globs: patterns without '/' match the base name, others the path below the source. */
-function matcher(patterns: string[] | undefined): ((rel: string) => boolean) | null {
+export function matcher(patterns: string[] | undefined): ((rel: string) => boolean) | null {
   if (!patterns?.length) return null;
   const byName = picomatch(patterns.filter((p) => !p.includes('/')), { dot: true });
   const byPath = picomatch(patterns.filter((p) => p.includes('/')).map((p) => p.replace(/^\/+/, '')), { dot: true });

@@ -132,6 +132,8 @@ export type TarEvent =
   | { kind: 'entry'; header: TarEntryHeader; offset: number }
   | { kind: 'data'; chunk: Buffer }
   | { kind: 'entry-end' }
+  /** An entry of another type (hard link, device, FIFO), passed over: only with `skipOther`. */
+  | { kind: 'skipped'; path: string; typeflag: string }
   | { kind: 'end' };
 
 function readString(h: Buffer, off: number, len: number): string {
@@ -193,6 +195,11 @@ export class TarParser {
   private entryStart = -1;
   private zeroBlocks = 0;
   private ended = false;
+  /** Data bytes of a skipped entry still to pass over. */
+  private skipping = false;
+
+  /** skipOther: pass over entries of other types (a tar made by another program) instead of failing. */
+  constructor(private readonly opts: { skipOther?: boolean } = {}) {}
 
   write(chunk: Buffer): TarEvent[] {
     const events: TarEvent[] = [];
@@ -208,11 +215,12 @@ export class TarParser {
         if (n === 0) break;
         const part = this.buf.subarray(i, i + n);
         if (this.meta) this.metaParts.push(Buffer.from(part));
-        else events.push({ kind: 'data', chunk: part });
+        else if (!this.skipping) events.push({ kind: 'data', chunk: part });
         i += n;
         this.remaining -= n;
         if (this.remaining > 0) break;
-        if (!this.meta) events.push({ kind: 'entry-end' });
+        if (this.skipping) this.skipping = false;
+        else if (!this.meta) events.push({ kind: 'entry-end' });
         else if (this.pad === 0) this.finishMeta();
         continue;
       }
@@ -251,6 +259,19 @@ export class TarParser {
         continue;
       }
       const type: TarType | null = typeflag === '0' || typeflag === '\0' || typeflag === '7' ? 'file' : typeflag === '5' ? 'dir' : typeflag === '2' ? 'symlink' : null;
+      if (!type && this.opts.skipOther) {
+        events.push({ kind: 'skipped', path: this.pax.get('path') ?? this.longName ?? readString(h, 0, 100), typeflag });
+        // hard links, devices and FIFOs carry no data; a size is skipped all the same
+        const skip = this.pax.has('size') ? Number(this.pax.get('size')) : size;
+        this.pax = new Map();
+        this.longName = null;
+        this.longLink = null;
+        this.entryStart = -1;
+        this.remaining = skip;
+        this.pad = padding(skip);
+        this.skipping = skip > 0;
+        continue;
+      }
       if (!type) throw new TarError(`unsupported tar entry type "${typeflag}" at offset ${headerOffset}`);
       let path = this.pax.get('path') ?? this.longName ?? ((h[345] && h.toString('ascii', 257, 262) === 'ustar' ? readString(h, 345, 155) + '/' : '') + readString(h, 0, 100));
       if (type === 'dir') path = path.replace(/\/+$/, '');

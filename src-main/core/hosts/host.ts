@@ -20,6 +20,16 @@ export interface ExecOptions {
   timeoutMs?: number;
 }
 
+import type { Readable } from 'node:stream';
+
+/** A command whose output is streamed (backups of remote folders, pg_dump on a target). */
+export interface ExecStream {
+  /** The command's stdout; reading it slowly slows the command down (flow control). */
+  stdout: Readable;
+  /** Resolves once the command ended; stderr is its last 8 KiB. exitCode null: it did not end normally. */
+  done: Promise<{ exitCode: number | null; signal: string | null; stderr: string }>;
+}
+
 export interface Host {
   /** 'local' or 'ssh'. */
   readonly kind: 'local' | 'ssh';
@@ -29,4 +39,6 @@ export interface Host {
   exec(command: string, options?: ExecOptions): Promise<ExecResult>;
   /** Reads a whole (small) file. */
   readFile(path: string, options?: { signal?: AbortSignal; maxBytes?: number }): Promise<Buffer>;
+  /** Runs a command line and streams its stdout (SSH hosts; added for backups, issue 9). */
+  execStream?(command: string, options?: { signal?: AbortSignal; input?: string }): Promise<ExecStream>;
 }

@@ -7,7 +7,7 @@
 import { createHash } from 'node:crypto';
 import ssh2 from 'ssh2';
 import type { Client as SshClient, ClientChannel, ConnectConfig, SFTPWrapper } from 'ssh2';
-import type { ExecOptions, ExecResult, Host } from './host.js';
+import type { ExecOptions, ExecResult, ExecStream, Host } from './host.js';
 import type { SecretReader } from '../checks/types.js';
 import type { Logger } from '../log/logger.js';
 import { sshLabel, type SshConfig } from './ssh-config.js';
@@ -281,6 +281,51 @@ export class SshHost implements Host {
     } finally {
       sftp.close(handle, () => undefined);
     }
+  }
+
+  /**
+   * Runs a command and streams its stdout, for outputs too large to buffer (backups of remote
+   * folders, pg_dump; issue 9). The channel counts against maxChannels until the command ends;
+   * aborting closes it.
+   */
+  async execStream(command: string, options: { signal?: AbortSignal; input?: string } = {}): Promise<ExecStream> {
+    const release = await this.acquireChannel(options.signal);
+    let client: Client;
+    try {
+      client = await this.connect(options.signal);
+    } catch (error) {
+      release();
+      throw error;
+    }
+    return new Promise<ExecStream>((resolve, reject) => {
+      client.exec(command, (error, stream: ClientChannel) => {
+        if (error) {
+          release();
+          return reject(new SshHostError(`could not run a command on ${this.label}: ${error.message}`, 'other'));
+        }
+        let stderr = '';
+        let exitCode: number | null = null;
+        let exitSignal: string | null = null;
+        const onAbort = () => stream.close();
+        options.signal?.addEventListener('abort', onAbort, { once: true });
+        stream.stderr.on('data', (chunk: Buffer) => {
+          stderr = (stderr + chunk.toString('utf8')).slice(-8192);
+        });
+        stream.on('exit', (code: number | null, signal?: string) => {
+          exitCode = typeof code === 'number' ? code : null;
+          exitSignal = signal ?? null;
+        });
+        const done = new Promise<{ exitCode: number | null; signal: string | null; stderr: string }>((settle) =>
+          stream.once('close', () => {
+            options.signal?.removeEventListener('abort', onAbort);
+            release();
+            settle({ exitCode, signal: exitSignal, stderr });
+          }),
+        );
+        stream.end(options.input ?? '');
+        resolve({ stdout: stream, done });
+      });
+    });
   }
 
   /** Closes the connection and refuses further use (a TargetRuntime calls this on dispose). */

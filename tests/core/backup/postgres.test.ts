@@ -8,6 +8,10 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createBackupEngine, type BackupJob } from '../../../src-main/core/backup/index.js';
 import { createSecretStore } from '../../../src-main/core/secrets/secrets.js';
+import { SshHost } from '../../../src-main/core/hosts/ssh-host.js';
+import type { SshConfig } from '../../../src-main/core/hosts/ssh-config.js';
+import { silentLogger } from '../../../src-main/core/log/logger.js';
+import { makeClientKey, secretsFrom, sshdUnavailableReason, startSshd, type TestSshd } from '../../helpers/sshd.js';
 
 const BIN = '/usr/lib/postgresql/15/bin';
 const base = mkdtempSync(path.join(tmpdir(), 'kaavan-pg-'));
@@ -88,5 +92,47 @@ describe('PostgreSQL source', () => {
     expect(r.error).not.toContain('nope');
     expect(existsSync(path.join(base, 'dest2', 'segments')) ? readdirSync(path.join(base, 'dest2', 'segments')) : []).toEqual([]);
     expect(existsSync(path.join(base, 'dest2', 'manifests'))).toBe(false);
+  });
+});
+
+describe.skipIf(sshdUnavailableReason())('PostgreSQL source on an SSH target', () => {
+  let sshd: TestSshd;
+  let db1: SshHost;
+  beforeAll(async () => {
+    const key = makeClientKey();
+    sshd = await startSshd({ authorizedKeys: [key.publicKey] });
+    db1 = new SshHost({ host: '127.0.0.1', port: sshd.port, user: 'root', keyRef: 'db1-key', hostKey: sshd.hostKeyFingerprint } as SshConfig, { secrets: secretsFrom({ 'db1-key': key.privateKey }), log: silentLogger, targetName: 'db1' });
+  });
+  afterAll(async () => {
+    await db1?.close();
+    await sshd?.stop();
+  });
+
+  it('runs pg_dump on the target, streams it over SSH, and the restored dump has the same rows', async () => {
+    const engine = createBackupEngine({ dataDir: path.join(base, 'data-ssh'), secrets, segmentBytes: 512 * 1024, scryptLogN: 12, hostFor: (t) => (t === 'db1' ? db1 : undefined) });
+    const job: BackupJob = { ...jobFor('pg-pw'), name: 'db-ssh', sources: [{ kind: 'postgres', name: 'main', target: 'db1', host: '127.0.0.1', port, user: 'postgres', database: 'app', passwordRef: 'pg-pw' }], destination: { kind: 'local', path: path.join(base, 'dest-ssh') } };
+    const r = await engine.run(job);
+    expect(r.error).toBeUndefined();
+    expect(r.status).toBe('succeeded');
+    const to = path.join(base, 'restored-ssh');
+    await engine.restore(job, r.id, to);
+    const dir = path.join(to, 'kaavan-databases', 'main');
+    const parts = readdirSync(dir).sort();
+    expect(parts.length).toBeGreaterThan(2);
+    const dump = path.join(base, 'app-ssh.dump');
+    writeFileSync(dump, Buffer.concat(parts.map((p) => readFileSync(path.join(dir, p)))));
+    psql('postgres', 'CREATE DATABASE app_from_ssh');
+    execFileSync('pg_restore', ['-h', '127.0.0.1', '-p', String(port), '-U', 'postgres', '-d', 'app_from_ssh', '--no-owner', dump], { env: { ...process.env, PGPASSWORD: PW } });
+    expect(fingerprint('app_from_ssh')).toBe(fingerprint('app'));
+  });
+
+  it('a wrong password on the target fails with pg_dump’s reason, never the password', async () => {
+    const engine = createBackupEngine({ dataDir: path.join(base, 'data-ssh2'), secrets, scryptLogN: 12, hostFor: (t) => (t === 'db1' ? db1 : undefined) });
+    const job: BackupJob = { ...jobFor('bad-pw'), name: 'db-ssh-bad', sources: [{ kind: 'postgres', name: 'main', target: 'db1', host: '127.0.0.1', port, user: 'postgres', database: 'app', passwordRef: 'bad-pw' }], destination: { kind: 'local', path: path.join(base, 'dest-ssh2') } };
+    const r = await engine.run(job);
+    expect(r.status).toBe('failed');
+    expect(r.error).toContain(`pg_dump of database app on target "db1", 127.0.0.1:${port} failed:`);
+    expect(r.error).toContain('password authentication failed for user "postgres"');
+    expect(r.error).not.toContain('nope');
   });
 });
