@@ -283,7 +283,7 @@ test.describe('dashboard: empty', () => {
 
 test.describe('dashboard: 2,000 checks', () => {
   test.describe.configure({ mode: 'serial' });
-  test.setTimeout(180_000);
+  test.setTimeout(300_000);
 
   let dir = '';
   let kaavan: KaavanProcess | undefined;
