@@ -188,7 +188,7 @@ targets:
     expect(alerts.map((a) => [a.check, a.state]).sort()).toEqual([['a', 'resolved'], ['b', 'resolved']]);
     const events = await Promise.all(alerts.map((a) => rt.service.alertDetail({ id: a.id })));
     expect(events.map((d) => d.events.at(-1)!.message).sort()).toEqual([
-      'Closed: the check was disabled',
+      'Closed: check disabled',
       'Closed: the check was removed from the configuration',
     ]);
     expect((await rt.service.overview()).targets[0]!.checks[0]!.status).toBe('paused');

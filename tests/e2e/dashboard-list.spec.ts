@@ -157,7 +157,7 @@ test.describe('dashboard: problems first, search, actions', () => {
     await page.getByTestId('sort-name').click();
     await expect(rows.first()).toHaveAttribute('data-check', 'primary');
     expect(await rows.evaluateAll((els) => els.map((e) => e.getAttribute('data-target')))).toEqual(['db', 'queue', 'reports', 'web', 'web']);
-    await expect(rows.filter({ hasText: 'home' }).locator('.probe-bar rect').first()).toBeAttached();
+    await expect(rows.filter({ hasText: 'home' }).locator('.probe-bar path').first()).toBeAttached();
     await page.getByTestId('sort-status').click();
     await page.getByTestId('view-cards').click();
   });
@@ -283,7 +283,7 @@ test.describe('dashboard: empty', () => {
 
 test.describe('dashboard: 2,000 checks', () => {
   test.describe.configure({ mode: 'serial' });
-  test.setTimeout(180_000);
+  test.setTimeout(300_000);
 
   let dir = '';
   let kaavan: KaavanProcess | undefined;

@@ -108,18 +108,24 @@ export const ProbeBar = memo(function ProbeBar({
   const offset = slots - recent.length;
   const failures = recent.filter((v) => v === null).length;
   const label = recent.length === 0 ? 'No probes yet' : `Last ${recent.length} probes${failures ? `, ${failures} without answer` : ', all answered'}`;
+  // One path per colour instead of one element per probe: a row mounts in a handful of nodes,
+  // which keeps fast scrolling through 2,000 rows cheap.
+  const paths: Record<string, string> = {};
+  const add = (cls: string, x: number, h: number) => {
+    paths[cls] = `${paths[cls] ?? ''}M${x.toFixed(1)} ${(height - h).toFixed(1)}h${barW.toFixed(1)}v${h.toFixed(1)}h${(-barW).toFixed(1)}Z`;
+  };
+  for (let i = 0; i < offset; i++) add('probe-empty', i * (barW + gap), 2);
+  recent.forEach((v, i) => {
+    const last = i === recent.length - 1;
+    const h = v === null ? height : Math.max(3, (Math.min(v, max) / max) * height);
+    add(v === null ? 'probe-down' : last ? `probe-${STATUS_META[status].tone}` : 'probe-ok', (offset + i) * (barW + gap), h);
+  });
   return (
     <svg className="probe-bar" width={width} height={height} viewBox={`0 0 ${width} ${height}`} role="img" aria-label={label}>
       <title>{label}</title>
-      {Array.from({ length: offset }, (_, i) => (
-        <rect key={`e${i}`} x={i * (barW + gap)} y={height - 2} width={barW} height={2} className="probe-empty" />
+      {Object.entries(paths).map(([cls, d]) => (
+        <path key={cls} d={d} className={cls} />
       ))}
-      {recent.map((v, i) => {
-        const last = i === recent.length - 1;
-        const h = v === null ? height : Math.max(3, (Math.min(v, max) / max) * height);
-        const cls = v === null ? 'probe-down' : last ? `probe-${STATUS_META[status].tone}` : 'probe-ok';
-        return <rect key={i} x={(offset + i) * (barW + gap)} y={height - h} width={barW} height={h} rx={1} className={cls} />;
-      })}
     </svg>
   );
 });

@@ -244,7 +244,7 @@ export function TargetsScreen() {
           title={`Remove \u201c${editing.target.name}\u201d?`}
           message={
             <>
-              The target and its {(editing.target.checks ?? []).length} check(s) stop being watched and are removed from the configuration. Their history
+              The target and its {(editing.target.checks ?? []).length} {(editing.target.checks ?? []).length === 1 ? 'probe' : 'probes'} stop being watched and are removed from the configuration. Their history
               stays in the store.
             </>
           }

@@ -1,7 +1,7 @@
 // The compact list: one line per check, virtualised against the window's scroll (only the rows in
 // view, plus a few, are in the DOM), so 2,000 checks scroll as smoothly as 20. Positions are set
 // through the CSSOM (React's style prop), which the strict CSP allows; no style attributes in HTML.
-import { useLayoutEffect, useRef, useState } from 'react';
+import { useCallback, useLayoutEffect, useRef, useState } from 'react';
 import { useWindowVirtualizer } from '@tanstack/react-virtual';
 import type { CheckRowModel, SortKey } from '../../state/dashboard-view';
 import { LIST_ROW_HEIGHT, ListRow, type RowContext } from './CheckRows';
@@ -49,13 +49,10 @@ export function ListView({
     observer.observe(document.querySelector('main') ?? document.body);
     return () => observer.disconnect();
   }, []);
-  const virtualizer = useWindowVirtualizer({
-    count: rows.length,
-    estimateSize: () => LIST_ROW_HEIGHT,
-    overscan: 10,
-    scrollMargin,
-    getItemKey: (index) => rows[index]!.check.id,
-  });
+  // Stable callbacks: a new one on every render makes the virtualizer re-measure all 2,000 rows.
+  const estimateSize = useCallback(() => LIST_ROW_HEIGHT, []);
+  const getItemKey = useCallback((index: number) => rows[index]?.check.id ?? index, [rows]);
+  const virtualizer = useWindowVirtualizer({ count: rows.length, estimateSize, overscan: 10, scrollMargin, getItemKey });
   const items = virtualizer.getVirtualItems();
 
   return (
