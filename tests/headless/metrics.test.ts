@@ -101,8 +101,11 @@ describe('/metrics', () => {
     expect(openAlerts).toBe(1);
     expect(text).toContain('kaavan_monitoring_paused 0');
     expect(text).toMatch(/^kaavan_self_healthy [01]$/m);
-    // No health score yet in this overview: the series is absent, not a made-up number.
-    expect(text).not.toMatch(/^kaavan_target_health_score\{/m);
+    // The target's health score (one check up, one down): a number below 1.
+    const score = /^kaavan_target_health_score\{target="web \\"1\\""\} ([\d.e-]+)$/m.exec(text);
+    expect(score, 'a health score line for the target').not.toBeNull();
+    expect(Number(score![1])).toBeGreaterThanOrEqual(0);
+    expect(Number(score![1])).toBeLessThan(1);
     // Nothing of the URL's query.
     expect(text).not.toContain('secret');
 
