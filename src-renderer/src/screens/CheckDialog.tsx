@@ -12,7 +12,7 @@ import { useDebounced } from '../lib/hooks';
 import { Dialog, FormFooter } from '../components/Dialog';
 import { Checkbox, Field } from '../components/Field';
 import { Icon } from '../components/icons';
-import { checkFromForm, fieldsFor, formFromCheck, issuesByField, withKind, type CheckFormState, type FieldValue, type MapRow, type RecordRow } from './check-form-model';
+import { KEPT_OPTION, checkFromForm, fieldsFor, formFromCheck, issuesByField, withKind, type CheckFormState, type FieldValue, type MapRow, type RecordRow } from './check-form-model';
 import '../styles/host.css';
 
 const MAIN_SECTION = 'What to check';
@@ -213,6 +213,8 @@ function FormFieldInput({
   autoFocus?: boolean;
   secretNames: string[] | null;
 }) {
+  // A value the form cannot show (anomaly thresholds written by hand) stays selectable once chosen away.
+  const [keptAtStart] = useState(value === KEPT_OPTION);
   const missing = field.type === 'secret' && typeof value === 'string' ? missingSecret(value, secretNames) : null;
   const hint = missing ?? hintOf(field);
   const testId = `field-${field.path}`;
@@ -247,6 +249,7 @@ function FormFieldInput({
                   {o}
                 </option>
               ))}
+              {(keptAtStart || textValue === KEPT_OPTION) && <option value={KEPT_OPTION}>{field.keptLabel ?? 'as written in the file'}</option>}
             </select>
           );
         }
