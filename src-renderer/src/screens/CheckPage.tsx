@@ -107,7 +107,10 @@ function CheckPageBody({ detail, view, reload }: { detail: CheckDetail; view: Ch
       </div>
       {detail.derivedFrom && (
         <p className="check-page-derived muted" data-testid="check-derived">
-          <Icon name="info" size={14} /> Derived from backup job <strong>{detail.derivedFrom.backupJob}</strong> — edit it on the <a href="#/backups">Backups page</a>.
+          <Icon name="info" size={14} />
+          <span>
+            Derived from backup job <strong>{detail.derivedFrom.backupJob}</strong> — edit it on the <a href="#/backups">Backups page</a>.
+          </span>
         </p>
       )}
 
