@@ -7,7 +7,7 @@ import { checkKinds } from '../../src-main/core/checks/registry';
 import { kindInfo, type CheckKindInfo } from '../../src-main/core/checks/form';
 import { checkSchema, commonCheckShape, type CheckConfig } from '../../src-main/core/config/schema';
 import { validateCheck } from '../../src-main/core/config/validate';
-import { checkFromForm, fieldsFor, formFromCheck, issuesByField, withKind, type MapRow, type RecordRow } from '../../src-renderer/src/screens/check-form-model';
+import { KEPT_OPTION, checkFromForm, fieldsFor, formFromCheck, issuesByField, withKind, type MapRow, type RecordRow } from '../../src-renderer/src/screens/check-form-model';
 
 const kinds: CheckKindInfo[] = checkKinds.map((k) => kindInfo(k));
 
@@ -26,6 +26,8 @@ const FULL: Record<string, Record<string, unknown>> = {
     ignoreTls: true,
     maxBodySize: '2MB',
     expect: { status: ['200-299', '301'], keyword: 'ok', keywordAbsent: 'error', maxLatency: '800ms' },
+    warnDays: 30,
+    criticalDays: 10,
   },
   tcp: { name: 'db-port', kind: 'tcp', host: 'db.example.com', port: 5432, expect: { maxLatency: '200ms' } },
   disk: { name: 'root', kind: 'disk', path: '/var', warn: '75%', critical: 85, inodes: false, forecastWarn: '7d' },
@@ -58,9 +60,32 @@ const FULL: Record<string, Record<string, unknown>> = {
     warnUsage: 70,
     criticalUsage: '90%',
   },
+  backup: { name: 'offsite', kind: 'backup', job: 'nightly' },
 };
 
-const COMMON = { interval: '30s', timeout: '5s', retries: 2, enabled: false, weight: 3, category: 'availability', reminderEvery: '30m' };
+const COMMON = {
+  interval: '30s',
+  timeout: '5s',
+  retries: 2,
+  enabled: false,
+  weight: 3,
+  category: 'availability',
+  reminderEvery: '30m',
+  severity: 'critical',
+  alertOnDegraded: true,
+  anomaly: false,
+  dependsOn: ['db1', 'db1/postgres'],
+  heal: {
+    command: 'systemctl restart nginx',
+    label: 'restart nginx',
+    maxAttempts: 2,
+    cooldown: '10m',
+    timeout: '30s',
+    verifyAfter: '5s',
+    breaker: { failures: 4, window: '2h', openFor: '45m' },
+    enabled: false,
+  },
+};
 
 /** Dotted paths of every field a zod shape accepts, descending into plain objects. */
 function shapePaths(shape: Record<string, z.ZodType>, prefix = ''): string[] {
@@ -85,10 +110,7 @@ describe('kind form descriptions', () => {
   for (const kind of checkKinds) {
     it(`${kind.kind}: every config field has a form field`, () => {
       const formPaths = new Set(fieldsFor(kinds, kind.kind).map((f) => f.path));
-      const configPaths = [
-        ...shapePaths(kind.paramsShape as Record<string, z.ZodType>),
-        ...Object.keys(commonCheckShape),
-      ];
+      const configPaths = [...shapePaths(kind.paramsShape as Record<string, z.ZodType>), ...shapePaths(commonCheckShape as Record<string, z.ZodType>)];
       const missing = configPaths.filter((p) => !formPaths.has(p));
       expect(missing, `add these to the ${kind.kind} kind's form`).toEqual([]);
     });
@@ -122,6 +144,37 @@ describe('check form model', () => {
     const out = checkFromForm(form, kinds, original);
     expect(out).toEqual({ name: 'home', kind: 'http', futureField: { a: 1 }, url: 'https://example.org/' });
     expect(Object.keys(out)).toEqual(['name', 'kind', 'futureField', 'url']);
+  });
+
+  it('anomaly: on / off / default, and thresholds written by hand kept unless another choice is made', () => {
+    const base = { name: 'home', kind: 'http', url: 'https://example.com/' };
+    const on = formFromCheck({ ...base, anomaly: true } as CheckConfig, kinds, 'http');
+    expect(on.values.anomaly).toBe('on');
+    expect(checkFromForm(on, kinds).anomaly).toBe(true);
+    on.values.anomaly = '';
+    expect('anomaly' in checkFromForm(on, kinds, { ...base, anomaly: true } as CheckConfig)).toBe(false);
+
+    const thresholds = { z: 6, minSamples: 50, minDelta: '40ms' };
+    const original = { ...base, anomaly: thresholds } as CheckConfig;
+    const form = formFromCheck(original, kinds, 'http');
+    expect(form.values.anomaly).toBe(KEPT_OPTION);
+    form.values.url = 'https://example.org/';
+    const kept = checkFromForm(form, kinds, original);
+    expect(kept).toEqual({ ...base, url: 'https://example.org/', anomaly: thresholds });
+    expect(validateCheck(kept).issues).toEqual([]);
+    form.values.anomaly = 'off';
+    expect(checkFromForm(form, kinds, original).anomaly).toBe(false);
+  });
+
+  it('self-healing by webhook round-trips; an empty heal section writes no heal block', () => {
+    const check = { name: 'app', kind: 'tcp', host: '127.0.0.1', port: 8080, heal: { webhook: { urlRef: 'heal-hook', method: 'PUT' }, label: 'redeploy' } };
+    expect(validateCheck(check).issues).toEqual([]);
+    expect(checkFromForm(formFromCheck(check as CheckConfig, kinds, 'tcp'), kinds)).toEqual(check);
+    const blank = formFromCheck(undefined, kinds, 'tcp');
+    blank.values.name = 'p';
+    blank.values.host = 'h';
+    blank.values.port = '1';
+    expect(checkFromForm(blank, kinds)).toEqual({ name: 'p', kind: 'tcp', host: 'h', port: 1 });
   });
 
   it('headers: a plain value and a secret reference, edited in the table', () => {

@@ -10,6 +10,7 @@ import type { AlertManager } from '../alerts/alert-manager.js';
 import type { Store } from '../store/store.js';
 import { KaavanError } from './errors.js';
 import { nameKey } from '../config/fields.js';
+import { refuseDerived } from './derived-checks.js';
 
 export interface DashboardActionDeps {
   config: ConfigManager;
@@ -71,6 +72,7 @@ export class DashboardActions {
 
     const checkNames = checkIds.map((id) => labels.checks.get(id)!);
     const targetNames = targetIds.map((id) => labels.targets.get(id)!);
+    refuseDerived(this.deps.config.current, input.enabled ? 'resume' : 'pause', checkNames, targetNames);
     const saved = await this.deps.config.update((draft) => {
       for (const target of draft.targets ?? []) {
         if (targetNames.includes(target.name)) {
@@ -101,6 +103,7 @@ export class DashboardActions {
   async cloneCheck(input: { id: number }): Promise<{ config: KaavanConfig; target: string; name: string }> {
     const label = labelsOf(this.deps.engine).checks.get(input.id);
     if (!label) throw unknownIds('check', [input.id]);
+    refuseDerived(this.deps.config.current, 'clone', [label]);
     const target = (this.deps.config.current.targets ?? []).find((t) => t.name === label.target);
     const original = target?.checks?.find((c) => c.name === label.name);
     if (!target || !original) throw unknownIds('check', [input.id]);
@@ -122,6 +125,7 @@ export class DashboardActions {
     const missing = ids.filter((id) => !labels.checks.has(id));
     if (missing.length) throw unknownIds('check', missing);
     const doomed = ids.map((id) => labels.checks.get(id)!);
+    refuseDerived(this.deps.config.current, 'delete', doomed);
     const saved = await this.deps.config.update((draft) => {
       for (const target of draft.targets ?? []) {
         if (!target.checks) continue;

@@ -24,6 +24,7 @@ import { acceptFilesBaseline, hostDetail, offeredHostKey, saveTargetSsh, statusR
 import type { BackupService } from '../backup/backup-service.js';
 import { validateBackupJobInput } from '../backup/job-config.js';
 import type { BackupJobView, BackupRunView } from './service.js';
+import { derivedCheck } from './derived-checks.js';
 
 export const KAAVAN_VERSION = '0.1.0';
 
@@ -314,9 +315,13 @@ export class KaavanServiceImpl implements KaavanService {
   // SEAM: placeholders replaced by the dashboard work in this same session.
   async checkDetail(input: { id: number }): Promise<CheckDetail> {
     const view = this.checkView(input.id);
-    const config = (this.deps.config.current.targets ?? []).find((t) => t.name === view.target)?.checks?.find((c) => c.name === view.name);
+    const doc = this.deps.config.current;
+    const own = (doc.targets ?? []).find((t) => t.name === view.target)?.checks?.find((c) => c.name === view.name);
+    // A backup job's check is not in the file: its settings as run, marked read-only.
+    const derived = own ? null : derivedCheck(doc, view.target, view.name);
+    const config = own ? structuredClone(own) : derived?.config;
     if (!config) throw new KaavanError('not_found', `no check with id ${input.id}`);
-    return { view, config: structuredClone(config), ...checkPageFacts(this.deps.store, view.id, this.deps.now(), view.retries) };
+    return { view, config, derivedFrom: derived ? { backupJob: derived.backupJob } : null, ...checkPageFacts(this.deps.store, view.id, this.deps.now(), view.retries) };
   }
 
   async checkSeries(input: { id: number; range: SeriesRange }): Promise<CheckSeries> {

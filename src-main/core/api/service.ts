@@ -217,8 +217,10 @@ export interface CheckSeries {
 
 export interface CheckDetail {
   view: CheckView;
-  /** The check as the configuration document has it. */
+  /** The check as the configuration document has it (a derived check: its settings as run). */
   config: CheckConfig;
+  /** Set for a check that is not in the file but made from a backup job: read-only here, edited on the Backups page. */
+  derivedFrom: { backupJob: string } | null;
   uptime: { h24: number | null; d7: number | null; d30: number | null };
   transitions: Array<{ at: number; from: CheckStatus; to: CheckStatus; message: string }>;
   alerts: Alert[];

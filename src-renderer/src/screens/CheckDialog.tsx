@@ -9,10 +9,11 @@ import type { FormFieldSpec } from '../../../src-main/core/checks/form';
 import { useApp } from '../state/store';
 import { ClientError, errorMessage } from '../client/client';
 import { useDebounced } from '../lib/hooks';
-import { Dialog, FormFooter } from '../components/Dialog';
+import { ConfirmDialog, Dialog, FormFooter } from '../components/Dialog';
 import { Checkbox, Field } from '../components/Field';
 import { Icon } from '../components/icons';
-import { checkFromForm, fieldsFor, formFromCheck, issuesByField, withKind, type CheckFormState, type FieldValue, type MapRow, type RecordRow } from './check-form-model';
+import { KEPT_OPTION, checkFromForm, fieldsFor, formFromCheck, issuesByField, withKind, type CheckFormState, type FieldValue, type MapRow, type RecordRow } from './check-form-model';
+import { healHostLabel, healToConfirm, type HealToConfirm } from './heal-confirm';
 import '../styles/host.css';
 
 const MAIN_SECTION = 'What to check';
@@ -103,10 +104,33 @@ export function CheckDialog({
     return sorted.fields[path] ?? null;
   };
 
+  // A save that turns a heal on waits for this confirmation; cancelling it keeps the form open.
+  const [healConfirm, setHealConfirm] = useState<HealToConfirm | null>(null);
+
+  const focusFirstProblem = () => requestAnimationFrame(() => formRef.current?.querySelector<HTMLElement>('[aria-invalid="true"]')?.focus());
+
   const submit = async (event: FormEvent) => {
     event.preventDefault();
     setSubmitted(true);
     setSubmitError(null);
+    if (!healToConfirm(check, candidate, '')) return save();
+    // Only a valid check is worth confirming: its problems are shown first. The target's SSH host
+    // is read now, so the confirmation names where the command will really run.
+    setBusy(true);
+    try {
+      const [{ issues: found }, config] = await Promise.all([client.validateCheck({ check: candidate }), client.getConfig()]);
+      setBusy(false);
+      if (found.length) {
+        setSubmitIssues(found);
+        focusFirstProblem();
+      } else setHealConfirm(healToConfirm(check, candidate, healHostLabel(config.targets?.find((t) => t.name === target)?.ssh)));
+    } catch (error) {
+      setBusy(false);
+      setSubmitError(errorMessage(error));
+    }
+  };
+
+  const save = async () => {
     setBusy(true);
     try {
       await client.saveCheck({ target, ...(check ? { originalName: check.name } : {}), check: candidate });
@@ -117,7 +141,7 @@ export function CheckDialog({
         setSubmitIssues(error.issues);
         setSubmitError(null);
         // Move focus to the first field with a problem.
-        requestAnimationFrame(() => formRef.current?.querySelector<HTMLElement>('[aria-invalid="true"]')?.focus());
+        focusFirstProblem();
       } else {
         setSubmitError(errorMessage(error));
       }
@@ -134,66 +158,109 @@ export function CheckDialog({
   }
 
   return (
-    <Dialog
-      title={check ? `Edit check \u201c${check.name}\u201d` : `Add a check to \u201c${target}\u201d`}
-      onClose={onClose}
-      size="lg"
-      busy={busy}
-      testId="check-dialog"
-    >
-      <form ref={formRef} onSubmit={submit} className="form" noValidate>
-        {(generalIssues.length > 0 || submitError) && (
-          <div className="form-error" role="alert" data-testid="form-error">
-            <Icon name="alert" />
-            <div>
-              {submitError && <div>{submitError}</div>}
-              {generalIssues.map((i) => (
-                <div key={`${i.path}:${i.message}`}>
-                  {i.path !== '(root)' && <code>{i.path}</code>} {i.message}
-                </div>
-              ))}
+    <>
+      <Dialog
+        title={check ? `Edit check \u201c${check.name}\u201d` : `Add a check to \u201c${target}\u201d`}
+        onClose={onClose}
+        size="lg"
+        busy={busy}
+        testId="check-dialog"
+      >
+        <form ref={formRef} onSubmit={submit} className="form" noValidate>
+          {(generalIssues.length > 0 || submitError) && (
+            <div className="form-error" role="alert" data-testid="form-error">
+              <Icon name="alert" />
+              <div>
+                {submitError && <div>{submitError}</div>}
+                {generalIssues.map((i) => (
+                  <div key={`${i.path}:${i.message}`}>
+                    {i.path !== '(root)' && <code>{i.path}</code>} {i.message}
+                  </div>
+                ))}
+              </div>
             </div>
-          </div>
-        )}
-        {sections.map((section) => (
-          <fieldset key={section.title} className="form-section">
-            <legend>{section.title}</legend>
-            <div className="form-grid">
-              {section.title === MAIN_SECTION && (
-                <Field label="Kind" error={errorFor('kind')} testId="field-kind">
-                  {({ id, describedBy, invalid }) => (
-                    <select id={id} value={form.kind} onChange={(e) => setKind(e.target.value)} aria-invalid={invalid || undefined} aria-describedby={describedBy} data-testid="input-kind">
-                      {kinds.map((k) => (
-                        <option key={k.kind} value={k.kind}>
-                          {k.title}
-                        </option>
-                      ))}
-                    </select>
-                  )}
-                </Field>
-              )}
-              {section.fields.map((field) => (
-                <FormFieldInput
-                  key={field.path}
-                  field={field}
-                  secretNames={secretNames}
-                  value={form.values[field.path]}
-                  onChange={(v) => set(field.path, v)}
-                  error={errorFor(field.path)}
-                  autoFocus={field.path === 'name'}
-                />
-              ))}
-            </div>
-          </fieldset>
-        ))}
-        <datalist id={SECRET_LIST_ID}>
-          {(secretNames ?? []).map((n) => (
-            <option key={n} value={n} />
+          )}
+          {sections.map((section) => (
+            <fieldset key={section.title} className="form-section">
+              <legend>{section.title}</legend>
+              <div className="form-grid">
+                {section.title === MAIN_SECTION && (
+                  <Field label="Kind" error={errorFor('kind')} testId="field-kind">
+                    {({ id, describedBy, invalid }) => (
+                      <select id={id} value={form.kind} onChange={(e) => setKind(e.target.value)} aria-invalid={invalid || undefined} aria-describedby={describedBy} data-testid="input-kind">
+                        {kinds.map((k) => (
+                          <option key={k.kind} value={k.kind}>
+                            {k.title}
+                          </option>
+                        ))}
+                      </select>
+                    )}
+                  </Field>
+                )}
+                {section.fields.map((field) => (
+                  <FormFieldInput
+                    key={field.path}
+                    field={field}
+                    secretNames={secretNames}
+                    value={form.values[field.path]}
+                    onChange={(v) => set(field.path, v)}
+                    error={errorFor(field.path)}
+                    autoFocus={field.path === 'name'}
+                  />
+                ))}
+              </div>
+            </fieldset>
           ))}
-        </datalist>
-        <FormFooter busy={busy} onCancel={onClose} submitLabel={check ? 'Save check' : 'Add check'} submitTestId="check-save" />
-      </form>
-    </Dialog>
+          <datalist id={SECRET_LIST_ID}>
+            {(secretNames ?? []).map((n) => (
+              <option key={n} value={n} />
+            ))}
+          </datalist>
+          <FormFooter busy={busy} onCancel={onClose} submitLabel={check ? 'Save check' : 'Add check'} submitTestId="check-save" />
+        </form>
+      </Dialog>
+      {healConfirm && (
+        <HealConfirmDialog
+          heal={healConfirm}
+          subject={`${target} / ${String(candidate.name)}`}
+          onClose={() => setHealConfirm(null)}
+          onConfirm={() => {
+            setHealConfirm(null);
+            void save();
+          }}
+        />
+      )}
+    </>
+  );
+}
+
+/** The Delivery screen's "Turn on self-healing?" wording, for a heal the form is about to turn on. */
+function HealConfirmDialog({ heal, subject, onClose, onConfirm }: { heal: HealToConfirm; subject: string; onClose: () => void; onConfirm: () => void }) {
+  return (
+    <ConfirmDialog
+      title="Turn on self-healing?"
+      tone="primary"
+      confirmLabel="Turn on and save"
+      onClose={onClose}
+      onConfirm={onConfirm}
+      message={
+        <>
+          When <strong>{subject}</strong> goes down, Kaavan will{' '}
+          {heal.kind === 'command' ? (
+            <>
+              run this command on <strong data-testid="heal-confirm-host">{heal.host}</strong>, with Kaavan’s rights
+            </>
+          ) : (
+            'send this request'
+          )}
+          :
+          <code className="heal-confirm-command" data-testid="heal-confirm-command">
+            {heal.action}
+          </code>
+          At most {heal.maxAttempts} times per outage, {heal.cooldown} apart; after {heal.breakerFailures} failed heals the circuit breaker stops it for a while. Every attempt is in the audit log.
+        </>
+      }
+    />
   );
 }
 
@@ -213,6 +280,8 @@ function FormFieldInput({
   autoFocus?: boolean;
   secretNames: string[] | null;
 }) {
+  // A value the form cannot show (anomaly thresholds written by hand) stays selectable once chosen away.
+  const [keptAtStart] = useState(value === KEPT_OPTION);
   const missing = field.type === 'secret' && typeof value === 'string' ? missingSecret(value, secretNames) : null;
   const hint = missing ?? hintOf(field);
   const testId = `field-${field.path}`;
@@ -247,6 +316,7 @@ function FormFieldInput({
                   {o}
                 </option>
               ))}
+              {(keptAtStart || textValue === KEPT_OPTION) && <option value={KEPT_OPTION}>{field.keptLabel ?? 'as written in the file'}</option>}
             </select>
           );
         }

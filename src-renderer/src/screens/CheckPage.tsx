@@ -18,6 +18,7 @@ import { ProbeBar } from '../components/charts/ProbeBar';
 import { RANGES, chartData } from '../components/charts/series-data';
 import { CheckDialog } from './CheckDialog';
 import '../styles/pages.css';
+import '../styles/forms.css';
 
 const RANGE_KEY = 'kaavan.checkPage.range';
 
@@ -102,8 +103,16 @@ function CheckPageBody({ detail, view, reload }: { detail: CheckDetail; view: Ch
             {view.lastResult ? view.lastResult.message : view.enabled ? 'Waiting for the first result\u2026' : 'This check is paused.'}
           </p>
         </div>
-        <CheckActions view={view} config={detail.config} onChanged={reload} />
+        <CheckActions view={view} config={detail.config} derived={detail.derivedFrom !== null} onChanged={reload} />
       </div>
+      {detail.derivedFrom && (
+        <p className="check-page-derived muted" data-testid="check-derived">
+          <Icon name="info" size={14} />
+          <span>
+            Derived from backup job <strong>{detail.derivedFrom.backupJob}</strong> — edit it on the <a href="#/backups">Backups page</a>.
+          </span>
+        </p>
+      )}
 
       <section className="tiles" aria-label="Figures">
         <Tile label="Uptime 24 h" value={formatPercent(detail.uptime.h24)} testId="uptime-24h" />
@@ -349,7 +358,8 @@ function SettingsCard({ config, view }: { config: CheckConfig; view: CheckView }
   );
 }
 
-function CheckActions({ view, config, onChanged }: { view: CheckView; config: CheckConfig; onChanged: () => void }) {
+/** Actions of the check; a derived check (a backup job's) only runs now: it is changed on the Backups page. */
+function CheckActions({ view, config, derived, onChanged }: { view: CheckView; config: CheckConfig; derived: boolean; onChanged: () => void }) {
   const client = useApp((s) => s.client)!;
   const toast = useApp((s) => s.toast);
   const refreshOverview = useApp((s) => s.refreshOverview);
@@ -428,19 +438,23 @@ function CheckActions({ view, config, onChanged }: { view: CheckView; config: Ch
         <Icon name="refresh" size={14} className={busy === 'run' ? 'spin' : undefined} />
         {busy === 'run' ? 'Running\u2026' : 'Run now'}
       </button>
-      <button type="button" className="btn" onClick={togglePause} disabled={busy !== null} data-testid="check-pause">
-        <Icon name={view.enabled ? 'pause' : 'play'} size={14} />
-        {view.enabled ? 'Pause' : 'Resume'}
-      </button>
-      <button type="button" className="btn" onClick={() => setEditing(true)} disabled={busy !== null} data-testid="check-edit">
-        Edit
-      </button>
-      <button type="button" className="btn" onClick={clone} disabled={busy !== null} data-testid="check-clone">
-        Clone
-      </button>
-      <button type="button" className="btn btn-danger-ghost" onClick={() => setConfirmDelete(true)} disabled={busy !== null} data-testid="check-delete">
-        Delete
-      </button>
+      {!derived && (
+        <>
+          <button type="button" className="btn" onClick={togglePause} disabled={busy !== null} data-testid="check-pause">
+            <Icon name={view.enabled ? 'pause' : 'play'} size={14} />
+            {view.enabled ? 'Pause' : 'Resume'}
+          </button>
+          <button type="button" className="btn" onClick={() => setEditing(true)} disabled={busy !== null} data-testid="check-edit">
+            Edit
+          </button>
+          <button type="button" className="btn" onClick={clone} disabled={busy !== null} data-testid="check-clone">
+            Clone
+          </button>
+          <button type="button" className="btn btn-danger-ghost" onClick={() => setConfirmDelete(true)} disabled={busy !== null} data-testid="check-delete">
+            Delete
+          </button>
+        </>
+      )}
       {editing && (
         <CheckDialog
           target={view.target}

@@ -71,6 +71,12 @@ function deletePath(object: AnyObject, path: string): void {
   }
 }
 
+/**
+ * The form value of a select with `optionValues` when the file holds none of them (anomaly
+ * thresholds written by hand): saving keeps the file's value as it is.
+ */
+export const KEPT_OPTION = '(as written)';
+
 function text(value: unknown): string {
   return value === undefined || value === null ? '' : typeof value === 'object' ? JSON.stringify(value) : String(value);
 }
@@ -80,6 +86,12 @@ function valueOf(field: FormFieldSpec, raw: unknown): FieldValue {
   switch (field.type) {
     case 'boolean':
       return typeof raw === 'boolean' ? raw : field.default === true;
+    case 'select':
+      if (field.optionValues && raw !== undefined) {
+        const option = Object.entries(field.optionValues).find(([, v]) => v === raw)?.[0];
+        return option ?? KEPT_OPTION;
+      }
+      return text(raw);
     case 'list':
       return Array.isArray(raw) ? raw.map(text).join(field.separator === 'comma' ? ', ' : '\n') : text(raw);
     case 'map':
@@ -152,6 +164,11 @@ function configValue(field: FormFieldSpec, value: FieldValue | undefined, hadVal
         .map((row) => (field.shorthand && Object.keys(row).length === 1 && row[field.shorthand] !== undefined ? row[field.shorthand] : row));
       return items.length ? items : undefined;
     }
+    case 'select': {
+      const t = String(value ?? '').trim();
+      if (t === '') return undefined;
+      return field.optionValues && Object.hasOwn(field.optionValues, t) ? field.optionValues[t] : t;
+    }
     case 'number':
     case 'duration': {
       const t = String(value ?? '').trim();
@@ -189,6 +206,8 @@ export function checkFromForm(form: CheckFormState, kinds: CheckKindInfo[], orig
   out.kind = form.kind;
   for (const field of fields) {
     const had = sameKind && getPath(orig, field.path) !== undefined;
+    // A value the form cannot show stays exactly as the file has it (copied above with the other keys).
+    if (field.optionValues && form.values[field.path] === KEPT_OPTION) continue;
     const value = configValue(field, form.values[field.path], had);
     if (field.path === 'name') out.name = String(form.values.name ?? '').trim();
     else if (value === undefined) deletePath(out, field.path);

@@ -15,6 +15,7 @@ export const backupCheck = defineCheckKind({
   kind: 'backup',
   title: 'Backup job',
   paramsShape: backupParamsShape,
+  form: { fields: [{ path: 'job', label: 'Backup job', type: 'text', required: true, placeholder: 'nightly', help: 'The name of a job in the backups section (each job already has a check under “Backups”).' }] },
   describe: (params) => `backup job ${params.job}`,
   async probe(params, ctx) {
     if (!ctx.backups) return { status: 'degraded', latencyMs: null, message: 'backup runs are only known to the app and kaavan serve' };

@@ -728,6 +728,8 @@ const httpForm: KindForm = {
       { path: 'maxRedirects', label: 'At most redirects', type: 'number', section: 'Connection', placeholder: '5', default: 5, help: '0 to 20; 0 follows none.' },
       { path: 'ignoreTls', label: 'Ignore TLS certificate errors', type: 'boolean', section: 'Connection', default: false, help: 'Self-signed, expired or wrong-host certificates pass.' },
       { path: 'maxBodySize', label: 'Read at most', type: 'number', section: 'Connection', placeholder: '1MB', default: '1MB', help: 'Body bytes scanned for keywords: 512KB, 1MB or a number of bytes.' },
+      { path: 'warnDays', label: 'Warn days before expiry', type: 'number', section: 'TLS / expiry', placeholder: '14', default: CERT_DEFAULTS.warnDays, help: 'HTTPS only: fewer days left on the certificate → degraded.' },
+      { path: 'criticalDays', label: 'Critical days before expiry', type: 'number', section: 'TLS / expiry', placeholder: '7', default: CERT_DEFAULTS.criticalDays, help: 'Fewer days left → down.' },
     ],
   };
 
