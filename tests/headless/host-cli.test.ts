@@ -33,7 +33,7 @@ function kaavan(args: string[]): Promise<{ code: number | null; stdout: string; 
 
 async function checkOnce(): Promise<Array<{ target: string; check: string; status: string; message: string }>> {
   const { stdout } = await kaavan(['check', '--once', '--json']);
-  return JSON.parse(stdout) as Array<{ target: string; check: string; status: string; message: string }>;
+  return (JSON.parse(stdout) as { checks: Array<{ target: string; check: string; status: string; message: string }> }).checks;
 }
 
 beforeAll(async () => {

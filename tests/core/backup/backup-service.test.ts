@@ -42,7 +42,7 @@ function tree(dir: string, files: number, size: number): string {
 
 const noSecrets = () => createSecretStore({ backend: null, env: {} });
 
-async function boot(dir: string, yaml: string, now?: () => number, env: Record<string, string> = {}): Promise<{ rt: KaavanRuntime; svc: KaavanService; events: KaavanEvent[]; configFile: string }> {
+async function boot(dir: string, yaml: string, now?: () => number, env: Record<string, string> = {}, monotonic?: () => number): Promise<{ rt: KaavanRuntime; svc: KaavanService; events: KaavanEvent[]; configFile: string }> {
   const configFile = join(dir, 'kaavan.yaml');
   writeFileSync(configFile, yaml);
   const rt = await createKaavan({
@@ -52,6 +52,7 @@ async function boot(dir: string, yaml: string, now?: () => number, env: Record<s
     channels: [new RecordingChannel()],
     secrets: createSecretStore({ backend: null, env }),
     ...(now ? { now } : {}),
+    ...(monotonic ? { monotonic } : {}),
   });
   cleanups.push(() => rt.stop());
   const events: KaavanEvent[] = [];
@@ -183,12 +184,15 @@ describe('backups through the service', () => {
     cleanups.push(() => (hung.listening ? stopHung() : undefined));
     let offset = 0;
     const now = () => Date.now() + offset;
+    // Time passes on both clocks (the computer did not sleep: that would be "observer offline").
+    const monotonic = () => performance.now() + offset;
     const port = (hung.address() as AddressInfo).port;
     const { svc, events } = await boot(
       dir,
       `version: 1\nsettings: { backupStuckAfter: 10m }\nbackups:\n  - name: slow\n    sources: [{ path: "${src}" }]\n    destination: { kind: s3, bucket: hung, endpoint: "http://127.0.0.1:${port}", forcePathStyle: true, region: us-east-1, accessKeyRef: k, secretKeyRef: k }\n`,
       now,
       { KAAVAN_SECRET_K: 'S3RVER' },
+      monotonic,
     );
     const { runId } = await svc.runBackup({ job: 'slow' });
     expect((await svc.listBackupJobs())[0]?.running).toMatchObject({ runId, state: 'scanning' });
