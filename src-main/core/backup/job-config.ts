@@ -1,12 +1,31 @@
 // Editing the `backups:` section from the UI: one job validated with field paths relative to the job
 // (for inline form errors), including the schedule (a cron expression) and the name being free.
-import { backupJobSchema, type BackupJob } from './job-schema.js';
+import { backupJobSchema, backupSourceSchema, databaseSourceSchema, type BackupJob } from './job-schema.js';
 import { formatPath, type FieldIssue } from '../api/errors.js';
 import { humanIssueMessage, nearest } from '../config/messages.js';
 import { nameKey } from '../config/fields.js';
 import { scheduleProblem } from './schedule.js';
 
 export type JobValidation = { ok: true; value: BackupJob; issues: [] } | { ok: false; issues: FieldIssue[] };
+
+/**
+ * A source that matches neither shape is reported by the union as a whole ("a source is a folder
+ * or a database"); when it says which it means (`kind: postgres`, or no kind), its own fields are
+ * named instead ("sources.2.port: a port from 1 to 65535"). Null for any other issue.
+ */
+function sourceIssues(raw: unknown, path: PropertyKey[]): FieldIssue[] | null {
+  if (path.length !== 2 || path[0] !== 'sources' || typeof path[1] !== 'number') return null;
+  const sources = raw && typeof raw === 'object' ? (raw as { sources?: unknown }).sources : undefined;
+  const source: unknown = Array.isArray(sources) ? sources[path[1]] : undefined;
+  if (!source || typeof source !== 'object') return null;
+  const schema = (source as { kind?: unknown }).kind === 'postgres' ? databaseSourceSchema : 'kind' in source ? null : backupSourceSchema;
+  const parsed = schema?.safeParse(source, { error: humanIssueMessage, reportInput: false });
+  if (!parsed || parsed.success) return null;
+  return parsed.error.issues.map((issue) => {
+    const inner = issue.code === 'unrecognized_keys' && issue.keys.length === 1 ? [...issue.path, issue.keys[0]!] : issue.path;
+    return { path: formatPath([...path, ...inner]), message: issue.message };
+  });
+}
 
 /** What a target of the configuration tells about remote sources: its name and whether it has `ssh:`. */
 export interface SourceTargetInfo {
@@ -61,9 +80,11 @@ export function validateBackupJobInput(raw: unknown, others: string[] = [], targ
   const parsed = backupJobSchema.safeParse(raw, { error: humanIssueMessage, reportInput: false });
   const issues: FieldIssue[] = parsed.success
     ? []
-    : parsed.error.issues.map((issue) => {
+    : parsed.error.issues.flatMap((issue) => {
+        const source = sourceIssues(raw, issue.path);
+        if (source) return source;
         const path = issue.code === 'unrecognized_keys' && issue.keys.length === 1 ? [...issue.path, issue.keys[0]!] : issue.path;
-        return { path: formatPath(path), message: issue.message };
+        return [{ path: formatPath(path), message: issue.message }];
       });
   const schedule = raw && typeof raw === 'object' ? (raw as { schedule?: unknown }).schedule : undefined;
   if (typeof schedule === 'string' && !issues.some((i) => i.path === 'schedule')) {
