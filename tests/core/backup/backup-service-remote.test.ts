@@ -115,7 +115,7 @@ backups:
     expect(run.state).toBe('succeeded');
     expect(run.files).toBe(6);
     const jobs = await runtime.service.listBackupJobs();
-    expect(jobs.find((j) => j.name === 'web1-www')?.lastSuccess?.id).toBe(runId);
+    expect(jobs.find((j) => j.name === 'web1-www')).toMatchObject({ sources: [`web1:${source}`], lastSuccess: { id: runId } });
     expect((await runtime.service.verifyBackupRun({ job: 'web1-www', runId })).ok).toBe(true);
 
     // A fresh engine with only the destination and the passphrase, as on a new laptop.
