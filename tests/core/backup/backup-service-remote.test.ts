@@ -1,10 +1,12 @@
 // Remote folder sources through the app: a real runtime (createKaavan) whose target `web1` has an
 // ssh: connection to a real sshd on 127.0.0.1 (trusted host key, key login from a secret), a job
 // backing up a folder on that target through the service, the run restored from the destination and
-// compared byte- and metadata-exact; a target whose pinned host key is not the server's is refused;
-// and the configuration refuses sources naming a missing target or one without ssh:.
+// compared byte- and metadata-exact; a database dumped by pg_dump on the target (a real PostgreSQL)
+// restores with pg_restore to the same rows; a target whose pinned host key is not the server's is
+// refused; and the configuration refuses sources naming a missing target or one without ssh:.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chmodSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { chmodSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createKaavan, type KaavanRuntime } from '../../../src-main/core/kaavan.js';
@@ -17,6 +19,7 @@ import { validateConfig } from '../../../src-main/core/config/validate.js';
 import { validateBackupJobInput } from '../../../src-main/core/backup/job-config.js';
 import { waitFor } from '../../helpers/core-harness.js';
 import { makeClientKey, sshdUnavailableReason, startSshd, stopAllSshd, type TestSshd } from '../../helpers/sshd.js';
+import { postgresUnavailableReason, startPostgres, type TestPostgres } from '../../helpers/postgres.js';
 import { describeTree, diffTrees } from './tree.js';
 
 const unavailable = sshdUnavailableReason();
@@ -57,13 +60,16 @@ function smallTree(root: string): void {
   for (const rel of ['index.html', 'data/blob.bin', 'ünïcode dir/file with spaces.txt']) utimesSync(join(root, rel), 1_650_000_000.25, 1_650_000_000.25);
 }
 
-describe.skipIf(unavailable)('remote folder sources through the backup service', () => {
+describe.skipIf(unavailable)('sources on an SSH target through the backup service', () => {
   let dir: string;
   let source: string;
   let sshd: TestSshd;
   let runtime: KaavanRuntime;
+  let pg: TestPostgres | undefined;
   const events: KaavanEvent[] = [];
   const secrets: Record<string, string> = { 'web1-backup': 'correct horse battery staple' };
+  const psql = (db: string, sql: string) =>
+    execFileSync('psql', ['-X', '-q', '-t', '-A', '-v', 'ON_ERROR_STOP=1', '-h', '127.0.0.1', '-p', String(pg!.port), '-U', 'postgres', '-d', db, '-c', sql], { env: { ...process.env, PGPASSWORD: pg!.password }, encoding: 'utf8' }).trim();
   const job = (name: string, target: string): BackupJob => ({
     name,
     sources: [{ path: source, target }],
@@ -78,6 +84,12 @@ describe.skipIf(unavailable)('remote folder sources through the backup service',
     const key = makeClientKey();
     secrets['web1-key'] = key.privateKey;
     sshd = await startSshd({ authorizedKeys: [key.publicKey] });
+    if (!postgresUnavailableReason()) {
+      pg = await startPostgres();
+      pg.sql('CREATE DATABASE shop');
+      psql('shop', "CREATE TABLE orders (id serial PRIMARY KEY, item text NOT NULL); INSERT INTO orders (item) SELECT 'order ' || g || ' ☃' FROM generate_series(1, 500) g");
+      secrets['pg-pass'] = pg.password;
+    }
     const ssh = (hostKey: string) => JSON.stringify({ host: '127.0.0.1', port: sshd.port, user: 'root', keyRef: 'web1-key', hostKey });
     const configFile = join(dir, 'kaavan.yaml');
     writeFileSync(
@@ -92,7 +104,7 @@ targets:
 backups:
   - ${JSON.stringify(job('web1-www', 'web1'))}
   - ${JSON.stringify(job('web2-www', 'web2'))}
-`,
+${pg ? `  - ${JSON.stringify({ ...job('web1-db', 'web1'), sources: [{ kind: 'postgres', name: 'shop', database: 'shop', target: 'web1', host: '127.0.0.1', port: pg.port, user: 'postgres', passwordRef: 'pg-pass' }] })}\n` : ''}`,
     );
     runtime = await createKaavan({ configStore: new FileConfigStore(configFile), dataDir: join(dir, 'data'), mode: 'headless', logger: silentLogger, secrets: memorySecrets(secrets) });
     runtime.service.subscribe((e) => events.push(e));
@@ -102,6 +114,8 @@ backups:
   afterAll(async () => {
     await runtime?.stop();
     await stopAllSshd();
+    pg?.stop();
+    pg?.remove();
     if (dir) rmSync(dir, { recursive: true, force: true });
   });
 
@@ -125,6 +139,27 @@ backups:
     expect(restored.failed).toBe(0);
     const back = join(to, 'kaavan-remote', 'web1', ...source.split('/').filter(Boolean));
     expect(diffTrees(describeTree(source), describeTree(back))).toEqual([]);
+  });
+
+  it.skipIf(postgresUnavailableReason())('dumps a database with pg_dump on the target, and the dump restores to the same rows', { timeout: 90_000 }, async () => {
+    const { runId } = await runtime.service.runBackup({ job: 'web1-db' });
+    const run = await finished(runId);
+    expect(run.error).toBeNull();
+    expect(run.state).toBe('succeeded');
+    const jobs = await runtime.service.listBackupJobs();
+    expect(jobs.find((j) => j.name === 'web1-db')?.sources).toEqual(['postgres shop on 127.0.0.1 via web1']);
+
+    const to = join(dir, 'restored-db');
+    const configured = { ...job('web1-db', 'web1'), sources: [{ kind: 'postgres' as const, name: 'shop', database: 'shop', target: 'web1' }] };
+    await createBackupEngine({ dataDir: join(dir, 'restore-data'), secrets: memorySecrets({ ...secrets }) }).restore(configured, runId, to);
+    const parts = join(to, 'kaavan-databases', 'shop');
+    const dump = join(dir, 'shop.dump');
+    writeFileSync(dump, Buffer.concat(readdirSync(parts).sort().map((p) => readFileSync(join(parts, p)))));
+    pg!.sql('CREATE DATABASE shop_restored');
+    execFileSync('pg_restore', ['-h', '127.0.0.1', '-p', String(pg!.port), '-U', 'postgres', '-d', 'shop_restored', '--no-owner', dump], { env: { ...process.env, PGPASSWORD: pg!.password } });
+    const rows = (db: string) => psql(db, "SELECT count(*) || ' ' || md5(string_agg(id || item, ',' ORDER BY id)) FROM orders");
+    expect(rows('shop_restored')).toBe(rows('shop'));
+    expect(rows('shop')).toMatch(/^500 [0-9a-f]{32}$/);
   });
 
   it('honours the target\'s pinned host key: a server offering another key is refused and nothing is stored', { timeout: 60_000 }, async () => {
