@@ -2,7 +2,7 @@
 // whose target web1 has an ssh: connection to a real sshd on 127.0.0.1 (trusted host key, key from
 // KAAVAN_SECRET_WEB1_KEY): add a job whose source is a folder on web1 (the target picked in a
 // select of targets with SSH), see a target without SSH refused on that row, run the job, and see
-// the run succeed with the folder's files. Screenshot of the form into test-results/screenshots/.
+// the run succeed with the folder's files. Screenshots of the form (1280 and 420 wide) into test-results/screenshots/.
 import { test, expect } from '@playwright/test';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -61,6 +61,11 @@ targets:
     await expect(dialog.getByTestId('job-source-0-where-input')).toHaveValue('');
     await expect(dialog.getByTestId('job-source-0-where-input').locator('option')).toHaveText(['This computer', 'web1']);
     await expect(dialog.getByTestId('job-source-0-database-input')).toBeVisible();
+    mkdirSync(screenshotsDir, { recursive: true });
+    await page.setViewportSize({ width: 420, height: 800 });
+    await dialog.getByTestId('job-source-0').scrollIntoViewIfNeeded();
+    await page.screenshot({ path: join(screenshotsDir, 'backup-sources-database-420x800-light.png') });
+    await page.setViewportSize({ width: 1280, height: 800 });
     await dialog.getByTestId('job-source-0-remove').click();
     await expect(dialog.getByTestId('job-source-0')).toHaveCount(0);
     await dialog.getByTestId('job-add-remote-folder').click();
@@ -74,7 +79,6 @@ targets:
     await expect(row.getByTestId('job-source-0-path-error')).toContainText('needs an absolute path');
     await row.getByTestId('job-source-0-path-input').fill(remote);
     await expect(row.getByTestId('job-source-0-path-error')).toHaveCount(0);
-    mkdirSync(screenshotsDir, { recursive: true });
     await page.screenshot({ path: join(screenshotsDir, 'backup-sources-form-1280x800-light.png') });
     await dialog.getByTestId('job-save').click();
     await expect(dialog).toHaveCount(0);

@@ -41,7 +41,7 @@ export function JobDialog({ job, sshTargets = [], onClose, onSaved }: { job?: Ba
 
   const localFolders = localFolderPaths(form).length;
   const issues = issuesByField(submitIssues ?? liveIssues, localFolders);
-  const sourceErrors = submitted || touched.sources ? rowIssues(submitIssues ?? liveIssues, localFolders, form.sources.length) : [];
+  const sourceErrors = rowIssues(submitIssues ?? liveIssues, localFolders, form.sources.length);
   const errorOf = (field: JobField) => (submitted || touched[field] ? (issues[field] ?? null) : null);
   const set = <K extends JobField>(field: K, value: JobFormState[K]) => {
     setForm((f) => ({ ...f, [field]: value }));
@@ -102,7 +102,7 @@ export function JobDialog({ job, sshTargets = [], onClose, onSaved }: { job?: Ba
             <textarea id={id} className="mono" rows={3} value={form.folders} onChange={(e) => set('folders', e.target.value)} aria-describedby={describedBy} aria-invalid={invalid} data-testid="job-folders-input" placeholder="~/Documents" />
           )}
         </Field>
-        <SourceRows rows={form.sources} sshTargets={sshTargets} errors={sourceErrors} onChange={(rows) => set('sources', rows)} />
+        <SourceRows rows={form.sources} sshTargets={sshTargets} errors={sourceErrors} showAll={submitted} onChange={(rows) => set('sources', rows)} />
         {input('exclude', 'Exclude', { optional: true, hint: 'Patterns separated by commas, applied to every folder, e.g. *.tmp, node_modules', mono: true })}
 
         <fieldset className="backup-fieldset">
