@@ -173,7 +173,9 @@ export async function createKaavan(options: KaavanOptions): Promise<KaavanRuntim
     }
   };
   backups = new BackupService({
-    engine: createBackupEngine({ dataDir: options.dataDir, secrets, now, logger: log, maxRuns: 64 }),
+    // Remote sources read through the running engine's host of their target: the one SSH connection
+    // its checks already hold (pinned hostKey, trust state, rebuilt when ssh: changes), no second login.
+    engine: createBackupEngine({ dataDir: options.dataDir, secrets, now, logger: log, maxRuns: 64, hostFor: (target) => engine?.hostOfTarget(target) }),
     db: store.db,
     jobs: () => config.current.backups ?? [],
     limits: () => {

@@ -6,6 +6,9 @@ import { createBackupEngine, type BackupEngine, type BackupJob, type RunProgress
 import { createSecretStore } from '../core/secrets/secrets.js';
 import { nearest } from '../core/config/messages.js';
 import type { KaavanConfig } from '../core/config/schema.js';
+import { createHostForTarget } from '../core/hosts/create-host.js';
+import type { Host } from '../core/hosts/host.js';
+import { consoleLogger } from '../core/log/logger.js';
 
 export interface BackupCliContext {
   json: boolean;
@@ -48,6 +51,29 @@ async function jobOfRun(engine: BackupEngine, config: KaavanConfig, runId: strin
   throw new KaavanError('not_found', `no restorable run "${runId}" in the destinations of the configured backup jobs (see kaavan backup list)`);
 }
 
+/**
+ * The engine of one command, with the SSH connections of the targets that remote sources name
+ * (built from the loaded config, so each target's pinned hostKey applies), opened on first use
+ * and closed by dispose().
+ */
+function commandEngine(ctx: BackupCliContext, config: KaavanConfig): { engine: BackupEngine; dispose: () => Promise<void> } {
+  const secrets = createSecretStore();
+  const hosts = new Map<string, Host & { close?: () => Promise<void> }>();
+  const hostFor = (name: string): Host | undefined => {
+    const target = (config.targets ?? []).find((t) => t.name.toLowerCase() === name.toLowerCase());
+    if (!target) return undefined;
+    let host = hosts.get(target.name);
+    if (!host) hosts.set(target.name, (host = createHostForTarget(target, { secrets, log: consoleLogger() })));
+    return host;
+  };
+  return {
+    engine: createBackupEngine({ dataDir: ctx.dataDir, secrets, hostFor }),
+    dispose: async () => {
+      await Promise.all([...hosts.values()].map((h) => h.close?.().catch(() => undefined)));
+    },
+  };
+}
+
 function progressLine(p: RunProgress): string {
   const pct = p.bytesTotal > 0 ? ` ${Math.min(100, Math.round((p.bytes / p.bytesTotal) * 100))}%` : '';
   const eta = p.etaMs !== null ? `, ${Math.ceil(p.etaMs / 1000)} s left` : '';
@@ -55,7 +81,15 @@ function progressLine(p: RunProgress): string {
 }
 
 export async function backupCommand(ctx: BackupCliContext, config: KaavanConfig, sub: string | undefined, rest: string[], flags: { dryRun?: boolean }): Promise<number> {
-  const engine = createBackupEngine({ dataDir: ctx.dataDir, secrets: createSecretStore() });
+  const { engine, dispose } = commandEngine(ctx, config);
+  try {
+    return await backupSubcommand(ctx, config, engine, sub, rest, flags);
+  } finally {
+    await dispose();
+  }
+}
+
+async function backupSubcommand(ctx: BackupCliContext, config: KaavanConfig, engine: BackupEngine, sub: string | undefined, rest: string[], flags: { dryRun?: boolean }): Promise<number> {
   await engine.recover();
   switch (sub) {
     case 'run': {
@@ -120,6 +154,7 @@ export async function backupCommand(ctx: BackupCliContext, config: KaavanConfig,
 
 export async function restoreCommand(ctx: BackupCliContext, config: KaavanConfig, runId: string | undefined, flags: { to?: string; include?: string[] }): Promise<number> {
   if (!runId || !flags.to) throw new BackupUsageError('usage: kaavan restore RUN --to DIR [--include GLOB]');
+  // Restore reads only the destination: no target is contacted.
   const engine = createBackupEngine({ dataDir: ctx.dataDir, secrets: createSecretStore() });
   const job = await jobOfRun(engine, config, runId);
   let last = 0;

@@ -1,19 +1,22 @@
 // The backup commands of DESIGN §4 through the built `kaavan` binary: back up a folder (encrypted,
 // passphrase from the environment fallback), list it, verify it, restore it byte for byte, and
 // restore only what an --include glob names. Bad input exits non-zero with the reason on stderr.
+// A folder on an SSH target (a real sshd on 127.0.0.1) is backed up over the target's connection.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { makeClientKey, sshdUnavailableReason, startSshd, type TestSshd } from '../helpers/sshd.js';
+import { describeTree, diffTrees } from '../core/backup/tree.js';
 
 const BIN = resolve('bin/kaavan.js');
 let dir: string;
 let configFile: string;
 
-function kaavan(args: string[], env: Record<string, string> = {}): Promise<{ code: number | null; stdout: string; stderr: string }> {
+function kaavan(args: string[], env: Record<string, string> = {}, config = configFile): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((done) => {
-    const child = spawn(process.execPath, [BIN, ...args, '--config', configFile, '--data', join(dir, 'data')], {
+    const child = spawn(process.execPath, [BIN, ...args, '--config', config, '--data', join(dir, 'data')], {
       stdio: ['ignore', 'pipe', 'pipe'],
       env: { ...process.env, KAAVAN_SECRET_DOCS_BACKUP: 'correct horse battery staple', ...env },
     });
@@ -103,6 +106,68 @@ describe('kaavan backup and restore', () => {
     expect(r.code).toBe(1);
     expect(r.stderr).toContain('no backup job "doc"');
     expect(r.stderr).toContain('did you mean "docs"?');
+  });
+});
+
+describe.skipIf(sshdUnavailableReason())('kaavan backup run with a folder on an SSH target', () => {
+  let sshd: TestSshd;
+  let remoteConfig: string;
+  let keyEnv: Record<string, string>;
+  let remoteSource: string;
+  beforeAll(async () => {
+    remoteSource = join(dir, 'srv www');
+    mkdirSync(join(remoteSource, 'ünïcode dir'), { recursive: true });
+    writeFileSync(join(remoteSource, 'index.html'), '<h1>web1</h1>\n');
+    writeFileSync(join(remoteSource, 'ünïcode dir', 'blob.bin'), Buffer.from(Array.from({ length: 40_000 }, (_, i) => (i * 7) % 256)));
+    writeFileSync(join(remoteSource, 'empty.txt'), '');
+    const key = makeClientKey();
+    keyEnv = { KAAVAN_SECRET_WEB1_KEY: key.privateKey };
+    sshd = await startSshd({ authorizedKeys: [key.publicKey] });
+    remoteConfig = join(dir, 'remote.yaml');
+    const ssh = JSON.stringify({ host: '127.0.0.1', port: sshd.port, user: 'root', keyRef: 'web1-key', hostKey: sshd.hostKeyFingerprint });
+    writeFileSync(
+      remoteConfig,
+      `version: 1
+targets:
+  - { name: web1, ssh: ${ssh} }
+backups:
+  - name: www
+    sources: [{ path: ${JSON.stringify(remoteSource)}, target: web1 }]
+    destination: { kind: local, path: ${JSON.stringify(join(dir, 'remote-disk'))} }
+    encryption: { passphraseRef: docs-backup }
+`,
+    );
+  });
+  afterAll(async () => {
+    await sshd?.stop();
+  });
+
+  it('reads the folder over SSH and the run restores byte for byte', { timeout: 60_000 }, async () => {
+    const run = await kaavan(['backup', 'run', 'www', '--json'], keyEnv, remoteConfig);
+    expect(run.code, run.stderr).toBe(0);
+    const out = JSON.parse(run.stdout) as { id: string; status: string; files: number; bytes: number };
+    expect(out).toMatchObject({ status: 'succeeded', files: 3, bytes: 14 + 40_000 });
+    const to = join(dir, 'remote-restored');
+    const restore = await kaavan(['restore', out.id, '--to', to, '--json'], {}, remoteConfig);
+    expect(restore.code, restore.stderr).toBe(0);
+    const back = join(to, 'kaavan-remote', 'web1', ...remoteSource.split('/').filter(Boolean));
+    expect(diffTrees(describeTree(remoteSource), describeTree(back))).toEqual([]);
+  });
+
+  it('without the key secret, says the target could not be read', { timeout: 60_000 }, async () => {
+    const run = await kaavan(['backup', 'run', 'www'], {}, remoteConfig);
+    expect(run.code).toBe(1);
+    expect(run.stderr).toMatch(/web1/);
+    expect(run.stderr).toMatch(/web1-key/);
+  });
+
+  it('refuses a config whose source names a missing target, at its field', async () => {
+    const bad = join(dir, 'bad-remote.yaml');
+    writeFileSync(bad, readFileSync(remoteConfig, 'utf8').replace('target: web1', 'target: web9'));
+    const run = await kaavan(['backup', 'run', 'www'], keyEnv, bad);
+    expect(run.code).not.toBe(0);
+    expect(run.stderr).toContain('backups.0.sources.0.target');
+    expect(run.stderr).toContain('no target named "web9"; did you mean "web1"?');
   });
 });
 

@@ -462,14 +462,14 @@ export class KaavanServiceImpl implements KaavanService {
     const others = (this.deps.config.current.backups ?? []).map((j) => j.name);
     const original = input.job && typeof input.job === 'object' ? (input.job as { name?: unknown }).name : undefined;
     // The form validates as the user types: the job's own current name is not a conflict.
-    const result = validateBackupJobInput(input.job, others.filter((n) => n !== original));
+    const result = validateBackupJobInput(input.job, others.filter((n) => n !== original), this.deps.config.current.targets ?? []);
     return { ok: result.ok, issues: result.issues };
   }
 
   async saveBackupJob(input: { originalName?: string; job: unknown }): Promise<KaavanConfig> {
     const current = this.deps.config.current.backups ?? [];
     if (input.originalName && !current.some((j) => j.name === input.originalName)) throw new KaavanError('not_found', `no backup job named "${input.originalName}"`);
-    const result = validateBackupJobInput(input.job, current.map((j) => j.name).filter((n) => n !== input.originalName));
+    const result = validateBackupJobInput(input.job, current.map((j) => j.name).filter((n) => n !== input.originalName), this.deps.config.current.targets ?? []);
     if (!result.ok) throw invalid('the backup job is not valid', result.issues);
     const job = result.value;
     const saved = await this.deps.config.update((draft) => {

@@ -75,6 +75,12 @@ export function describeDestination(job: BackupJob): string {
   return d.kind === 'local' ? d.path : `s3://${d.bucket}${d.prefix ? `/${d.prefix.replace(/^\/+/, '')}` : ''}`;
 }
 
+/** "/home/me", "web1:/srv/www" (a folder on a target), "postgres app on db.local via web1". */
+export function describeSource(s: BackupJob['sources'][number]): string {
+  if (isFolderSource(s)) return s.target !== undefined ? `${s.target}:${s.path}` : s.path;
+  return `postgres ${s.database}${s.host ? ` on ${s.host}` : ''}${s.target !== undefined ? ` via ${s.target}` : ''}`;
+}
+
 export class BackupService {
   readonly catalog: BackupCatalog;
   private readonly now: () => number;
@@ -374,7 +380,7 @@ export class BackupService {
         nextRunAt: job.schedule ? nextDue(job.schedule, now) : null,
         destination: describeDestination(job),
         encrypted: !!job.encryption,
-        sources: job.sources.map((s) => (isFolderSource(s) ? s.path : `postgres ${s.database}${s.host ? ` on ${s.host}` : ''}`)),
+        sources: job.sources.map(describeSource),
         lastRun: this.catalog.last(job.name),
         lastSuccess: this.catalog.lastSucceeded(job.name),
         running: running ? { ...running.progress } : null,

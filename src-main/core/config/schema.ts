@@ -7,7 +7,7 @@ import { echo, nearest } from './messages.js';
 import { checkKinds } from '../checks/registry.js';
 import { sshConfigSchema } from '../hosts/ssh-config.js';
 import { backupJobSchema } from '../backup/job-schema.js';
-import { scheduleIssues } from '../backup/job-config.js';
+import { scheduleIssues, sourceTargetIssues } from '../backup/job-config.js';
 import { channelConfigIssues, channelEntrySchema, routesSchema } from '../alerts/channel-config.js';
 import type { CheckKind } from '../checks/types.js';
 import { anomalyCheckField, anomalySettingsField, dependsOnField, healthSettingsField, hostsConfigIssues, maintenanceField } from './hosts-fields.js';
@@ -171,6 +171,7 @@ export const configSchema = z
       `duplicate backup job name ${echo(name)}${sameName(name, first)}`);
     for (const issue of hostsConfigIssues(config)) ctx.addIssue({ code: 'custom', path: issue.path as PropertyKey[], message: issue.message });
     for (const issue of scheduleIssues(config.backups ?? [])) ctx.addIssue({ code: 'custom', ...issue });
+    for (const issue of sourceTargetIssues(config)) ctx.addIssue({ code: 'custom', ...issue });
     for (const issue of channelConfigIssues(config.channels ?? [], config.routes ?? [])) {
       ctx.addIssue({ code: 'custom', path: issue.path as PropertyKey[], message: issue.message });
     }

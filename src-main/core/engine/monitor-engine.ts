@@ -384,6 +384,16 @@ export class MonitorEngine {
     return (runtime && this.targets.get(runtime.targetId)?.host) ?? localHost;
   }
 
+  /**
+   * The host of a target by name (case-insensitive), the same connection its checks use (its
+   * pinned hostKey, its trust state); undefined when no target has that name.
+   */
+  hostOfTarget(name: string): Host | undefined {
+    const wanted = name.toLowerCase();
+    for (const target of this.targets.values()) if (target.name.toLowerCase() === wanted) return target.host;
+    return undefined;
+  }
+
   /** The runtime of a check by its labels (names compare case-insensitively). */
   findCheck(target: string, check: string): CheckRuntime | undefined {
     const t = target.toLowerCase();

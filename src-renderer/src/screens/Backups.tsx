@@ -186,6 +186,7 @@ export function BackupsScreen() {
       {editing && (
         <JobDialog
           {...(editing === 'new' ? {} : { job: editing })}
+          sshTargets={(config.data?.targets ?? []).filter((t) => t.ssh).map((t) => t.name)}
           onClose={() => setEditing(null)}
           onSaved={(name) => {
             setEditing(null);

@@ -9,9 +9,10 @@ import { ClientError, errorMessage } from '../../client/client';
 import { useDebounced } from '../../lib/hooks';
 import { Dialog, FormFooter } from '../Dialog';
 import { Checkbox, Field } from '../Field';
-import { formFromJob, issuesByField, jobFromForm, type JobField, type JobFormState } from './job-form-model';
+import { formFromJob, issuesByField, jobFromForm, localFolderPaths, rowIssues, type JobField, type JobFormState } from './job-form-model';
+import { SourceRows } from './SourceRows';
 
-export function JobDialog({ job, onClose, onSaved }: { job?: BackupJob; onClose: () => void; onSaved: (name: string) => void }) {
+export function JobDialog({ job, sshTargets = [], onClose, onSaved }: { job?: BackupJob; /** Targets with ssh:, where sources can be. */ sshTargets?: string[]; onClose: () => void; onSaved: (name: string) => void }) {
   const client = useApp((s) => s.client)!;
   const [form, setForm] = useState<JobFormState>(() => formFromJob(job));
   const [touched, setTouched] = useState<Partial<Record<JobField, boolean>>>({});
@@ -38,14 +39,16 @@ export function JobDialog({ job, onClose, onSaved }: { job?: BackupJob; onClose:
     };
   }, [client, debouncedJson, job]);
 
-  const issues = issuesByField(submitIssues ?? liveIssues);
+  const localFolders = localFolderPaths(form).length;
+  const issues = issuesByField(submitIssues ?? liveIssues, localFolders);
+  const sourceErrors = rowIssues(submitIssues ?? liveIssues, localFolders, form.sources.length);
   const errorOf = (field: JobField) => (submitted || touched[field] ? (issues[field] ?? null) : null);
   const set = <K extends JobField>(field: K, value: JobFormState[K]) => {
     setForm((f) => ({ ...f, [field]: value }));
     setTouched((t) => ({ ...t, [field]: true }));
     setSubmitIssues(null);
   };
-  const input = (field: Exclude<JobField, 'forcePathStyle' | 'type' | 'destKind'>, label: string, opts: { hint?: string; optional?: boolean; placeholder?: string; mono?: boolean } = {}) => (
+  const input = (field: Exclude<JobField, 'forcePathStyle' | 'type' | 'destKind' | 'sources'>, label: string, opts: { hint?: string; optional?: boolean; placeholder?: string; mono?: boolean } = {}) => (
     <Field label={label} hint={opts.hint} optional={opts.optional} error={errorOf(field)} testId={`job-${field}`}>
       {({ id, describedBy, invalid }) => (
         <input
@@ -94,12 +97,13 @@ export function JobDialog({ job, onClose, onSaved }: { job?: BackupJob; onClose:
             )}
           </Field>
         </div>
-        <Field label="Folders" hint="One folder per line; ~ is your home folder." error={errorOf('folders')} testId="job-folders">
+        <Field label="Folders on this computer" hint="One folder per line; ~ is your home folder." error={errorOf('folders')} testId="job-folders">
           {({ id, describedBy, invalid }) => (
             <textarea id={id} className="mono" rows={3} value={form.folders} onChange={(e) => set('folders', e.target.value)} aria-describedby={describedBy} aria-invalid={invalid} data-testid="job-folders-input" placeholder="~/Documents" />
           )}
         </Field>
-        {input('exclude', 'Exclude', { optional: true, hint: 'Patterns separated by commas, e.g. *.tmp, node_modules', mono: true })}
+        <SourceRows rows={form.sources} sshTargets={sshTargets} errors={sourceErrors} showAll={submitted} onChange={(rows) => set('sources', rows)} />
+        {input('exclude', 'Exclude', { optional: true, hint: 'Patterns separated by commas, applied to every folder, e.g. *.tmp, node_modules', mono: true })}
 
         <fieldset className="backup-fieldset">
           <legend>Destination</legend>
