@@ -50,9 +50,9 @@ bash scripts/with-keyring.sh npx vitest run
 step "core tests under Electron's Node"
 bash scripts/test-core-under-electron.sh
 
-step "end-to-end tests (Playwright, Debian Chromium)"
+step "end-to-end tests (Playwright, Debian Chromium, real OS keychain)"
 if command -v xvfb-run >/dev/null 2>&1; then
-  xvfb-run -a npx playwright test
+  xvfb-run -a bash scripts/with-keyring.sh npx playwright test
 else
-  npx playwright test
+  bash scripts/with-keyring.sh npx playwright test
 fi

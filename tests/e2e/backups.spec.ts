@@ -60,7 +60,7 @@ backups:
       if (message.type() === 'error' && !/favicon/.test(message.location().url) && !/status of 400/.test(message.text())) errors.push(message.text());
     });
     await page.goto(kaavan!.url);
-    await page.getByRole('link', { name: 'Backups' }).click();
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Backups' }).click();
     await expect(page.getByRole('heading', { name: 'Backups', level: 1 })).toBeVisible();
     await expect(page.getByTestId('backup-job-database')).toContainText('30 3 * * *');
 

@@ -76,9 +76,9 @@ test.describe('dashboard against kaavan serve', () => {
     const checkDialog = page.getByTestId('check-dialog');
     await checkDialog.getByLabel('Name').fill('homepage');
     // Inline validation from the server's schema, next to the field it names, while typing.
-    await checkDialog.getByLabel('URL').fill('ftp://example');
+    await checkDialog.getByLabel('URL', { exact: true }).fill('ftp://example');
     await expect(checkDialog.getByTestId('field-url-error')).toContainText('http:// or https://');
-    await checkDialog.getByLabel('URL').fill(`http://127.0.0.1:${target!.port}/health`);
+    await checkDialog.getByLabel('URL', { exact: true }).fill(`http://127.0.0.1:${target!.port}/health`);
     await expect(checkDialog.getByTestId('field-url-error')).toBeHidden();
     await checkDialog.getByLabel('Interval').fill('1s');
     await checkDialog.getByLabel('Retries').fill('0');
@@ -88,7 +88,7 @@ test.describe('dashboard against kaavan serve', () => {
     await expect(targetConfig.locator('[data-testid="check-config"][data-check="homepage"]')).toBeVisible();
 
     // --- The card turns green.
-    await page.getByRole('link', { name: 'Dashboard' }).click();
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Dashboard' }).click();
     const card = page.locator('[data-testid="target-card"][data-target="e2e-server"]');
     const row = card.locator('[data-testid="check-row"][data-check="homepage"]');
     await expect(card).toHaveAttribute('data-status', 'up');
@@ -147,7 +147,7 @@ test.describe('dashboard against kaavan serve', () => {
     await screenshot(page, testInfo, 'alert-detail');
 
     // Back on the dashboard everything is green again.
-    await page.getByRole('link', { name: 'Dashboard' }).click();
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Dashboard' }).click();
     await expect(card).toHaveAttribute('data-status', 'up');
     await expect(page.getByTestId('open-alerts')).toContainText('0');
 

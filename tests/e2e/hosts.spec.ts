@@ -128,7 +128,7 @@ test.describe('hosts against kaavan serve and sshd', () => {
     await expect(page.getByTestId('target-page-status')).toContainText('Down', settle);
     await expect(files.getByTestId('files-diff')).toContainText(join(watched, 'sshd_config'), settle);
     await expect(files.getByTestId('files-diff-summary')).toContainText('1 modified');
-    await page.getByRole('link', { name: 'Dashboard' }).click();
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Dashboard' }).click();
     const card = page.locator('[data-testid="target-card"][data-target="web1"]');
     await expect(card).toHaveAttribute('data-status', 'down', settle);
     await expect(page.getByTestId('open-alerts')).toContainText('1');

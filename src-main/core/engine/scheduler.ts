@@ -5,6 +5,11 @@ import { setMaxListeners } from 'node:events';
 import type { ProbeOutcome } from '../model.js';
 import { humanDuration } from '../config/duration.js';
 
+/** First runs are spread over at least this window. */
+const FIRST_RUN_MIN_WINDOW_MS = 2000;
+/** ... and over this much per job beyond 400 jobs (a steady 200 probes/s at most from the spread). */
+const FIRST_RUN_SPACING_MS = 5;
+
 export interface ScheduledJob {
   id: string;
   intervalMs: number;
@@ -150,9 +155,16 @@ export class Scheduler {
     return this.execute(slot, false);
   }
 
+  /**
+   * Spread the first runs so a restart with many checks does not fire them all in one burst. The
+   * window grows with the number of jobs (FIRST_RUN_SPACING_MS each, at least 2 s, at most one
+   * interval): since every next run is planned from its start, the first spread is kept round after
+   * round, so 2,000 checks at 30 s arrive as a steady ~200 probes/s instead of a 2 s burst of 1,000/s
+   * that would queue and make every check late.
+   */
   private firstDelay(job: ScheduledJob): number {
-    // Spread the first runs so a restart with many checks does not fire them all in one burst.
-    return Math.floor(this.random() * Math.min(job.intervalMs, 2000));
+    const window = Math.min(job.intervalMs, Math.max(FIRST_RUN_MIN_WINDOW_MS, this.slots.size * FIRST_RUN_SPACING_MS));
+    return Math.floor(this.random() * window);
   }
 
   private nextDelay(job: ScheduledJob, startedAt: number): number {

@@ -126,3 +126,35 @@ describe('scheduler', () => {
     expect(scheduler.size).toBe(0);
   });
 });
+
+describe('first runs', () => {
+  it('are spread over a window that grows with the number of checks, at most one interval', () => {
+    const delays = new Map<number, number[]>();
+    for (const count of [10, 400, 2000, 20_000]) {
+      // random() = 0.999…: the last moment of the window. setTimeout is intercepted to read each
+      // first run's delay; nothing runs.
+      const scheduler = new Scheduler({ concurrency: 1, jitter: 0, random: () => 0.999_999, onOutcome: () => undefined });
+      const timers: number[] = [];
+      const realSetTimeout = globalThis.setTimeout;
+      globalThis.setTimeout = ((fn: () => void, ms?: number) => {
+        timers.push(ms ?? 0);
+        return realSetTimeout(() => undefined, 0);
+      }) as typeof setTimeout;
+      try {
+        for (let i = 0; i < count; i++) scheduler.upsert({ id: `c${i}`, intervalMs: 30_000, timeoutMs: 1000, probe: async () => ({ status: 'up', latencyMs: 1, message: 'ok' }) });
+        scheduler.start();
+      } finally {
+        globalThis.setTimeout = realSetTimeout;
+        scheduler.stop();
+      }
+      delays.set(count, timers);
+    }
+    expect(Math.max(...delays.get(10)!)).toBeLessThanOrEqual(2000);
+    expect(Math.max(...delays.get(400)!)).toBeLessThanOrEqual(2000);
+    // 2,000 checks: about 10 s (5 ms each), so ~200 first probes per second, not 1,000.
+    expect(Math.max(...delays.get(2000)!)).toBeGreaterThan(9000);
+    expect(Math.max(...delays.get(2000)!)).toBeLessThanOrEqual(10_000);
+    // Never beyond one interval.
+    expect(Math.max(...delays.get(20_000)!)).toBeLessThanOrEqual(30_000);
+  });
+});
