@@ -6,7 +6,7 @@
 import { Notification, type NativeImage } from 'electron';
 import type { BackupRunView } from '../core/api/service.js';
 import { humanDuration } from '../core/config/duration.js';
-import { formatBytes } from '../core/backup/assess.js';
+import { formatBytes } from '../core/backup/format-bytes.js';
 
 export function backupNotice(run: BackupRunView): { title: string; body: string } | null {
   if (run.state !== 'succeeded') return null;

@@ -6,6 +6,7 @@ import type { BackupProgress, BackupRunView } from '../api/service.js';
 import type { ProbeOutcome } from '../model.js';
 import { humanDuration } from '../config/duration.js';
 import { lastDue, nextDue } from './schedule.js';
+import { formatBytes } from './format-bytes.js';
 
 export interface BackupJobStatus {
   job: string;
@@ -29,18 +30,6 @@ const SMALL_SHARE = 0.5;
 const FAST_SHARE = 0.2;
 /** Runs usually shorter than this are too quick to call anything "suspiciously fast". */
 const FAST_FLOOR_MS = 10_000;
-
-export function formatBytes(n: number): string {
-  if (n < 1024) return `${n} B`;
-  const units = ['KiB', 'MiB', 'GiB', 'TiB'];
-  let v = n / 1024;
-  let i = 0;
-  while (v >= 1024 && i < units.length - 1) {
-    v /= 1024;
-    i++;
-  }
-  return `${v >= 100 ? v.toFixed(0) : v.toFixed(1)} ${units[i]}`;
-}
 
 function median(values: number[]): number {
   const s = [...values].sort((a, b) => a - b);

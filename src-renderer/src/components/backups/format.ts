@@ -1,18 +1,9 @@
 // Wording of backup figures in the UI (pure).
 import type { BackupProgress, BackupRunState } from '../../../../src-main/core/api/service';
 import { humanDuration } from '../../lib/format';
+import { formatBytes } from '../../../../src-main/core/backup/format-bytes';
 
-export function formatBytes(n: number): string {
-  if (n < 1024) return `${n} B`;
-  const units = ['KiB', 'MiB', 'GiB', 'TiB'];
-  let v = n / 1024;
-  let i = 0;
-  while (v >= 1024 && i < units.length - 1) {
-    v /= 1024;
-    i++;
-  }
-  return `${v >= 100 ? v.toFixed(0) : v.toFixed(1)} ${units[i]}`;
-}
+export { formatBytes };
 
 export const formatRate = (bytesPerSec: number) => `${formatBytes(Math.round(bytesPerSec))}/s`;
 
