@@ -29,7 +29,8 @@ export const SEVERITY_META: Record<Severity, { label: string; tone: Tone; icon: 
 export const ALERT_STATE_META: Record<AlertState, { label: string; tone: Tone; icon: IconName }> = {
   open: { label: 'Open', tone: 'danger', icon: 'bell' },
   acknowledged: { label: 'Acknowledged', tone: 'warn', icon: 'check' },
-  resolved: { label: 'Resolved', tone: 'ok', icon: 'check' },
+  // Neutral, not green: a resolved alert is history, not good news to act on.
+  resolved: { label: 'Resolved', tone: 'muted', icon: 'check' },
 };
 
 export function Badge({

@@ -1,4 +1,5 @@
 // One alert: its facts and its event timeline (opened, reminders, acknowledged, resolved).
+import { useState } from 'react';
 import type { Alert, AlertEvent, AlertEventType } from '../../../src-main/core/model';
 import { useApp } from '../state/store';
 import { useLoader, useNow } from '../lib/hooks';
@@ -6,6 +7,7 @@ import { dateTime, shortDateTime } from '../lib/format';
 import { Icon, type IconName } from '../components/icons';
 import { ALERT_STATE_META, Badge, SEVERITY_META, type Tone } from '../components/status';
 import { AlertActions, alertDuration } from '../components/AlertActions';
+import { messagePreview, timelineItems } from './alert-timeline';
 
 const EVENT_META: Record<AlertEventType, { label: string; icon: IconName; tone: Tone }> = {
   opened: { label: 'Opened', icon: 'bell', tone: 'danger' },
@@ -56,6 +58,7 @@ function AlertDetailBody({
   reload: () => void;
 }) {
   const { alert, events } = data;
+  const [showAll, setShowAll] = useState(false);
   const st = ALERT_STATE_META[alert.state];
   const sev = SEVERITY_META[alert.severity];
   const describe = typeof alert.metadata.describe === 'string' ? alert.metadata.describe : null;
@@ -143,7 +146,22 @@ function AlertDetailBody({
             Timeline
           </h2>
           <ol className="timeline" data-testid="alert-timeline">
-            {events.map((e) => {
+            {timelineItems(events, showAll).map((item) => {
+              if (item.kind === 'folded') {
+                return (
+                  <li key="folded" className="timeline-item" data-testid="timeline-folded">
+                    <span className="timeline-dot tone-warn">
+                      <Icon name="clock" size={12} />
+                    </span>
+                    <div className="timeline-body">
+                      <button type="button" className="btn btn-sm" onClick={() => setShowAll(true)}>
+                        Show {item.count} more reminders
+                      </button>
+                    </div>
+                  </li>
+                );
+              }
+              const e = item.event;
               const meta = EVENT_META[e.type] ?? EVENT_META.opened;
               return (
                 <li key={e.id} className="timeline-item" data-testid="timeline-event" data-type={e.type}>
@@ -157,7 +175,7 @@ function AlertDetailBody({
                         {shortDateTime(e.at, now)}
                       </time>
                     </div>
-                    <div className="timeline-text">{e.message}</div>
+                    <TimelineMessage message={e.message} />
                   </div>
                 </li>
               );
@@ -165,6 +183,21 @@ function AlertDetailBody({
           </ol>
         </section>
       </div>
+    </div>
+  );
+}
+
+/** A long message shows its start; the rest on request. */
+function TimelineMessage({ message }: { message: string }) {
+  const [open, setOpen] = useState(false);
+  const preview = messagePreview(message);
+  if (!preview || open) return <div className="timeline-text">{message}</div>;
+  return (
+    <div className="timeline-text">
+      {preview}{' '}
+      <button type="button" className="btn btn-ghost btn-sm" onClick={() => setOpen(true)}>
+        Show all
+      </button>
     </div>
   );
 }
