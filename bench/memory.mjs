@@ -159,10 +159,13 @@ try {
 
   // 4. What it wrote.
   const db = new Database(join(dataDir, 'kaavan.db'), { readonly: true });
-  const byStatus = db.prepare('SELECT status, COUNT(*) AS n FROM results GROUP BY status ORDER BY n DESC').all();
-  const span = db.prepare('SELECT COUNT(*) AS n, COUNT(DISTINCT target || \'/\' || check_name) AS checks, MIN(at) AS first, MAX(at) AS last FROM results').get();
-  const perCheck = db.prepare('SELECT MIN(n) AS min, MAX(n) AS max FROM (SELECT COUNT(*) AS n FROM results GROUP BY target, check_name)').get();
-  const latency = db.prepare("SELECT AVG(latency_ms) AS avg, MAX(latency_ms) AS max FROM results WHERE status = 'up'").get();
+  // results (schema 2): status 0 up, 1 degraded, 2 down; latency in tenths of a millisecond.
+  const byStatus = db
+    .prepare("SELECT CASE status WHEN 0 THEN 'up' WHEN 1 THEN 'degraded' ELSE 'down' END AS status, COUNT(*) AS n FROM results GROUP BY status ORDER BY n DESC")
+    .all();
+  const span = db.prepare('SELECT COUNT(*) AS n, COUNT(DISTINCT check_id) AS checks, MIN(at) AS first, MAX(at) AS last FROM results').get();
+  const perCheck = db.prepare('SELECT MIN(n) AS min, MAX(n) AS max FROM (SELECT COUNT(*) AS n FROM results GROUP BY check_id)').get();
+  const latency = db.prepare('SELECT AVG(latency) / 10.0 AS avg, MAX(latency) / 10.0 AS max FROM results WHERE status = 0').get();
   const alerts = db.prepare('SELECT COUNT(*) AS n FROM alerts').get();
   db.close();
   const windowS = (span.last - span.first) / 1000;
@@ -193,7 +196,7 @@ const rows = [
 ];
 let text = `### Memory (VmRSS / VmHWM from /proc, 1 sample per second; serve sampled ${opt.seconds} s, baselines ${opt.baselineSeconds} s)\n\n`;
 text += table(['process', 'steady RSS MiB (median, 2nd half)', 'range in 2nd half', 'peak (VmHWM) MiB', 'RSS trend 2nd half MiB/min', 'CPU (one core = 100 %)'], rows);
-text += `\n\n200 checks cost ${r(results.serve.steadyRssMiB - results.serveEmpty.steadyRssMiB)} MiB over an empty \`kaavan serve\`, which itself is ${r(results.serveEmpty.steadyRssMiB - results.idleNode.steadyRssMiB)} MiB over idle Node. Start-up to the printed URL: ${results.serve.startupMs} ms. Exit on SIGTERM: ${JSON.stringify(results.serve.exit)}.\n`;
+text += `\n\n${results.serve.checks} checks cost ${r(results.serve.steadyRssMiB - results.serveEmpty.steadyRssMiB)} MiB over an empty \`kaavan serve\`, which itself is ${r(results.serveEmpty.steadyRssMiB - results.idleNode.steadyRssMiB)} MiB over idle Node. Start-up to the printed URL: ${results.serve.startupMs} ms. Exit on SIGTERM: ${JSON.stringify(results.serve.exit)}.\n`;
 if (dbReport) {
   text += `\nResults written to kaavan.db: **${dbReport.results}** over ${r(dbReport.spanSeconds)} s (${r(dbReport.resultsPerSecond)}/s; ≈${dbReport.expectedApprox} expected for ${results.serve.checks} checks every ${opt.interval}), `;
   text += `${dbReport.distinctChecks} distinct checks, ${dbReport.perCheckMin}–${dbReport.perCheckMax} results per check; by status: ${dbReport.byStatus.map((s) => `${s.status} ${s.n}`).join(', ')}; `;
