@@ -16,7 +16,7 @@ afterEach(async () => {
   for (const c of cleanups.splice(0).reverse()) await c();
 });
 
-async function start(yaml: string, options: Partial<KaavanOptions> = {}): Promise<{ rt: KaavanRuntime; channel: RecordingChannel }> {
+async function start(yaml: string, options: Partial<KaavanOptions> = {}, beforeStart?: (rt: KaavanRuntime) => void): Promise<{ rt: KaavanRuntime; channel: RecordingChannel }> {
   const dir = mkdtempSync(join(tmpdir(), 'kaavan-oversight-'));
   cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
   const configFile = join(dir, 'kaavan.yaml');
@@ -24,6 +24,7 @@ async function start(yaml: string, options: Partial<KaavanOptions> = {}): Promis
   const channel = new RecordingChannel();
   const rt = await createKaavan({ configStore: new FileConfigStore(configFile), dataDir: join(dir, 'data'), mode: 'headless', logger: silentLogger, channels: [channel], backoffMs: [50], ...options });
   cleanups.push(() => rt.stop());
+  beforeStart?.(rt);
   await rt.start();
   return { rt, channel };
 }
@@ -176,13 +177,17 @@ targets:
 
   it('suspend and resume from the shell: nothing counts while asleep, every check runs on resume', async () => {
     const port = await closedPort();
-    const { rt, channel } = await start(`version: 1
+    const { rt, channel } = await start(
+      `version: 1
 targets:
   - name: web1
     checks:
       - { name: api, kind: tcp, host: 127.0.0.1, port: ${port}, interval: 1s, retries: 0 }
-`);
-    rt.power.suspend();
+`,
+      {},
+      // Asleep before the first probe can run (start() awaits other services after the engine).
+      (runtime) => runtime.power.suspend(),
+    );
     await new Promise((r) => setTimeout(r, 2500));
     const asleep = (await target(rt, 'web1')).checks[0]!;
     expect(asleep.suppressed).toEqual({ reason: 'observer-offline', message: 'observer offline: this computer is asleep' });
