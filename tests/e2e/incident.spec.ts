@@ -156,7 +156,7 @@ routes:
     expect(smtp!.mails[0]!.user).toBe(SMTP_USER);
 
     // The route preview.
-    await expect(page.getByTestId('route-preview')).toHaveText('An alert on web1/homepage would go to: ops-mail.');
+    await expect(page.getByTestId('route-preview')).toHaveText('An error alert on web1/homepage would go to: ops-mail.');
 
     // --- The server goes down: the alert's mail arrives.
     await target!.stop();

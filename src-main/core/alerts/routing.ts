@@ -221,7 +221,8 @@ export function previewRoute(
     afterMs: s.afterMs,
     channels: s.decisions.map((d) => d.channel),
   }));
-  const subjectText = `${full.event === 'opened' ? 'An alert' : `A "${full.event}" notice`} on ${full.target}/${full.check}`;
+  const alertText = `${full.severity === 'error' || full.severity === 'info' ? 'an' : 'a'} ${full.severity} alert`;
+  const subjectText = `${full.event === 'opened' ? alertText.replace(/^a/, 'A') : `A "${full.event}" notice of ${alertText}`} on ${full.target}/${full.check}`;
   const going = channels.filter((d) => d.deliver).map((d) => d.channel);
   const held = channels.filter((d) => !d.deliver).map((d) => `${d.channel} (${d.reason})`);
   let text = going.length > 0 ? `${subjectText} would go to: ${going.join(', ')}` : `${subjectText} would go to no channel`;

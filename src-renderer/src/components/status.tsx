@@ -26,6 +26,9 @@ export const SEVERITY_META: Record<Severity, { label: string; tone: Tone; icon: 
   critical: { label: 'Critical', tone: 'danger', icon: 'alert' },
 };
 
+/** Severities as drop-down options, mildest first. */
+export const SEVERITY_OPTIONS = (Object.keys(SEVERITY_META) as Severity[]).map((value) => ({ value, label: SEVERITY_META[value].label }));
+
 export const ALERT_STATE_META: Record<AlertState, { label: string; tone: Tone; icon: IconName }> = {
   open: { label: 'Open', tone: 'danger', icon: 'bell' },
   acknowledged: { label: 'Acknowledged', tone: 'warn', icon: 'check' },

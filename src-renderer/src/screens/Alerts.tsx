@@ -10,8 +10,9 @@ import { useNow } from '../lib/hooks';
 import { dateTime, relativeTime, plural } from '../lib/format';
 import { errorMessage } from '../client/client';
 import { Icon } from '../components/icons';
-import { ALERT_STATE_META, Badge, SEVERITY_META } from '../components/status';
+import { ALERT_STATE_META, Badge, SEVERITY_META, SEVERITY_OPTIONS } from '../components/status';
 import { AlertActions, alertDuration, isSilenced } from '../components/AlertActions';
+import { InlineSelect } from '../components/InlineSelect';
 import '../styles/incident.css';
 
 type StateFilter = AlertState | 'active' | 'all';
@@ -238,30 +239,8 @@ export function AlertsScreen() {
             data-testid="filter-text"
           />
         </div>
-        <div className="field field-inline">
-          <label htmlFor="filter-state" className="field-label">
-            State
-          </label>
-          <select id="filter-state" value={filter.state} onChange={(e) => setFilter({ ...filter, state: e.target.value as StateFilter })} data-testid="filter-state">
-            {STATE_OPTIONS.map((o) => (
-              <option key={o.value} value={o.value}>
-                {o.label}
-              </option>
-            ))}
-          </select>
-        </div>
-        <div className="field field-inline">
-          <label htmlFor="filter-range" className="field-label">
-            Opened
-          </label>
-          <select id="filter-range" value={filter.range} onChange={(e) => setFilter({ ...filter, range: e.target.value as RangeFilter })} data-testid="filter-range">
-            {RANGE_OPTIONS.map((o) => (
-              <option key={o.value} value={o.value}>
-                {o.label}
-              </option>
-            ))}
-          </select>
-        </div>
+        <InlineSelect id="filter-state" label="State" value={filter.state} options={STATE_OPTIONS} onChange={(v) => setFilter({ ...filter, state: v as StateFilter })} testId="filter-state" />
+        <InlineSelect id="filter-range" label="Opened" value={filter.range} options={RANGE_OPTIONS} onChange={(v) => setFilter({ ...filter, range: v as RangeFilter })} testId="filter-range" />
         {filter.range === 'custom' && (
           <>
             <div className="field field-inline">
@@ -278,32 +257,8 @@ export function AlertsScreen() {
             </div>
           </>
         )}
-        <div className="field field-inline">
-          <label htmlFor="filter-severity" className="field-label">
-            Severity
-          </label>
-          <select id="filter-severity" value={filter.severity} onChange={(e) => setFilter({ ...filter, severity: e.target.value as Severity | '' })} data-testid="filter-severity">
-            <option value="">Any</option>
-            {(Object.keys(SEVERITY_META) as Severity[]).map((s) => (
-              <option key={s} value={s}>
-                {SEVERITY_META[s].label}
-              </option>
-            ))}
-          </select>
-        </div>
-        <div className="field field-inline">
-          <label htmlFor="filter-target" className="field-label">
-            Target
-          </label>
-          <select id="filter-target" value={filter.target} onChange={(e) => setFilter({ ...filter, target: e.target.value })} data-testid="filter-target">
-            <option value="">Any</option>
-            {targetOptions.map((t) => (
-              <option key={t} value={t}>
-                {t}
-              </option>
-            ))}
-          </select>
-        </div>
+        <InlineSelect id="filter-severity" label="Severity" value={filter.severity} options={SEVERITY_OPTIONS} anyLabel="Any" onChange={(v) => setFilter({ ...filter, severity: v })} testId="filter-severity" />
+        <InlineSelect id="filter-target" label="Target" value={filter.target} options={targetOptions} anyLabel="Any" onChange={(v) => setFilter({ ...filter, target: v })} testId="filter-target" />
         <div className="filters-count" aria-live="polite" data-testid="alerts-count">
           {countText}
         </div>

@@ -6,6 +6,7 @@ import { useApp } from '../state/store';
 import { useLoader, useNow } from '../lib/hooks';
 import { dateTime, plural, relativeTime } from '../lib/format';
 import { Icon } from '../components/icons';
+import { InlineSelect } from '../components/InlineSelect';
 import '../styles/incident.css';
 
 const LIMITS = [100, 200, 500, 1000];
@@ -17,6 +18,7 @@ const RANGES = [
   { value: '2592000000', label: 'Last 30 days' },
 ];
 // Action families first (they match every action of the family), then the usual single actions.
+const ACTORS = ['user', 'engine'];
 const ACTIONS = ['alert', 'heal', 'check', 'target', 'config', 'settings', 'secret', 'channel', 'delivery', 'monitoring'];
 
 function detailText(detail: Record<string, unknown>): string {
@@ -81,59 +83,16 @@ export function AuditScreen() {
       </div>
 
       <form className="filters card incident-filters" aria-label="Filter the audit log" onSubmit={(e) => e.preventDefault()}>
-        <div className="field field-inline">
-          <label htmlFor="audit-action" className="field-label">
-            Action
-          </label>
-          <select id="audit-action" value={filter.action} onChange={(e) => setFilter({ ...filter, action: e.target.value })} data-testid="audit-action">
-            <option value="">Any</option>
-            {ACTIONS.map((a) => (
-              <option key={a} value={a}>
-                {a}
-              </option>
-            ))}
-          </select>
-        </div>
+        <InlineSelect id="audit-action" label="Action" value={filter.action} options={ACTIONS} anyLabel="Any" onChange={(v) => setFilter({ ...filter, action: v })} testId="audit-action" />
         <div className="field field-inline incident-search">
           <label htmlFor="audit-subject" className="field-label">
             Subject
           </label>
           <input id="audit-subject" type="search" value={subject} onChange={(e) => setSubject(e.target.value)} placeholder="e.g. web1 / homepage" maxLength={200} data-testid="audit-subject" />
         </div>
-        <div className="field field-inline">
-          <label htmlFor="audit-actor" className="field-label">
-            Actor
-          </label>
-          <select id="audit-actor" value={filter.actor} onChange={(e) => setFilter({ ...filter, actor: e.target.value })} data-testid="audit-actor">
-            <option value="">Anyone</option>
-            <option value="user">user</option>
-            <option value="engine">engine</option>
-          </select>
-        </div>
-        <div className="field field-inline">
-          <label htmlFor="audit-range" className="field-label">
-            When
-          </label>
-          <select id="audit-range" value={filter.range} onChange={(e) => setFilter({ ...filter, range: e.target.value })} data-testid="audit-range">
-            {RANGES.map((r) => (
-              <option key={r.value} value={r.value}>
-                {r.label}
-              </option>
-            ))}
-          </select>
-        </div>
-        <div className="field field-inline">
-          <label htmlFor="audit-limit" className="field-label">
-            Show
-          </label>
-          <select id="audit-limit" value={filter.limit} onChange={(e) => setFilter({ ...filter, limit: Number(e.target.value) })}>
-            {LIMITS.map((n) => (
-              <option key={n} value={n}>
-                last {n}
-              </option>
-            ))}
-          </select>
-        </div>
+        <InlineSelect id="audit-actor" label="Actor" value={filter.actor} options={ACTORS} anyLabel="Anyone" onChange={(v) => setFilter({ ...filter, actor: v })} testId="audit-actor" />
+        <InlineSelect id="audit-range" label="When" value={filter.range} options={RANGES} onChange={(v) => setFilter({ ...filter, range: v })} testId="audit-range" />
+        <InlineSelect id="audit-limit" label="Show" value={String(filter.limit)} options={LIMITS.map((n) => ({ value: String(n), label: `last ${n}` }))} onChange={(v) => setFilter({ ...filter, limit: Number(v) })} />
         <div className="filters-count" aria-live="polite">
           {audit.data ? plural(rows.length, 'entry', 'entries') : 'Loading\u2026'}
         </div>

@@ -1,6 +1,6 @@
 // Delivery and healing (#/delivery): the channels with "Send test", the queue of undelivered notices
 // (pending and failed, attempts, last error, next attempt, "Retry now") with the give-up age, the
-// route preview ("an alert on web1/homepage would go to: …"), and the checks' self-healing with the
+// route preview ("an error alert on web1/homepage would go to: …"), and the checks' self-healing with the
 // circuit breaker. Turning a heal on shows the exact command and asks to confirm first.
 import { useMemo, useState } from 'react';
 import type { Severity } from '../../../src-main/core/model';
@@ -11,7 +11,8 @@ import { useLoader, useNow } from '../lib/hooks';
 import { dateTime, humanDuration, plural, relativeTime } from '../lib/format';
 import { errorMessage } from '../client/client';
 import { Icon } from '../components/icons';
-import { Badge, SEVERITY_META } from '../components/status';
+import { Badge, SEVERITY_OPTIONS } from '../components/status';
+import { InlineSelect } from '../components/InlineSelect';
 import { ConfirmDialog } from '../components/Dialog';
 import '../styles/incident.css';
 
@@ -23,6 +24,10 @@ const GIVE_UP_CHOICES = [
   { value: '7d', label: '7 days', ms: 7 * 86_400_000 },
 ];
 const EVENTS: NoticeKind[] = ['opened', 'reminder', 'recovered', 'acknowledged', 'resolved'];
+const QUEUE_STATES = [
+  { value: 'pending', label: 'Pending' },
+  { value: 'failed', label: 'Failed' },
+] as const;
 
 export function DeliveryScreen() {
   const client = useApp((s) => s.client)!;
@@ -67,29 +72,8 @@ export function DeliveryScreen() {
           <GiveUpAge giveUpMs={queue.data?.giveUpMs ?? null} />
         </div>
         <form className="filters card" aria-label="Filter the queue" onSubmit={(e) => e.preventDefault()}>
-          <div className="field field-inline">
-            <label htmlFor="queue-channel" className="field-label">
-              Channel
-            </label>
-            <select id="queue-channel" value={channelFilter} onChange={(e) => setChannelFilter(e.target.value)}>
-              <option value="">Any</option>
-              {(queue.data?.channels ?? []).map((c) => (
-                <option key={c.name} value={c.name}>
-                  {c.name}
-                </option>
-              ))}
-            </select>
-          </div>
-          <div className="field field-inline">
-            <label htmlFor="queue-state" className="field-label">
-              State
-            </label>
-            <select id="queue-state" value={stateFilter} onChange={(e) => setStateFilter(e.target.value as '' | 'pending' | 'failed')}>
-              <option value="">Pending and failed</option>
-              <option value="pending">Pending</option>
-              <option value="failed">Failed</option>
-            </select>
-          </div>
+          <InlineSelect id="queue-channel" label="Channel" value={channelFilter} options={(queue.data?.channels ?? []).map((c) => c.name)} anyLabel="Any" onChange={setChannelFilter} />
+          <InlineSelect id="queue-state" label="State" value={stateFilter} options={QUEUE_STATES} anyLabel="Pending and failed" onChange={setStateFilter} />
           <div className="filters-count" aria-live="polite">
             {queue.data ? plural(queue.data.items.length, 'undelivered notice') : 'Loading\u2026'}
           </div>
@@ -292,54 +276,10 @@ function RoutePreviewSection() {
       <h2 id="route-heading">Route preview</h2>
       <div className="card">
         <form className="route-preview-form" onSubmit={(e) => e.preventDefault()} aria-label="Route preview">
-          <div className="field field-inline">
-            <label htmlFor="route-target" className="field-label">
-              Target
-            </label>
-            <select id="route-target" value={t} onChange={(e) => setTarget(e.target.value)} data-testid="route-target">
-              {targets.map((x) => (
-                <option key={x.name} value={x.name}>
-                  {x.name}
-                </option>
-              ))}
-            </select>
-          </div>
-          <div className="field field-inline">
-            <label htmlFor="route-check" className="field-label">
-              Check
-            </label>
-            <select id="route-check" value={c} onChange={(e) => setCheck(e.target.value)} data-testid="route-check">
-              {checks.map((x) => (
-                <option key={x} value={x}>
-                  {x}
-                </option>
-              ))}
-            </select>
-          </div>
-          <div className="field field-inline">
-            <label htmlFor="route-severity" className="field-label">
-              Severity
-            </label>
-            <select id="route-severity" value={severity} onChange={(e) => setSeverity(e.target.value as Severity)}>
-              {(Object.keys(SEVERITY_META) as Severity[]).map((s) => (
-                <option key={s} value={s}>
-                  {SEVERITY_META[s].label}
-                </option>
-              ))}
-            </select>
-          </div>
-          <div className="field field-inline">
-            <label htmlFor="route-event" className="field-label">
-              Event
-            </label>
-            <select id="route-event" value={event} onChange={(e) => setEvent(e.target.value as NoticeKind)}>
-              {EVENTS.map((x) => (
-                <option key={x} value={x}>
-                  {x}
-                </option>
-              ))}
-            </select>
-          </div>
+          <InlineSelect id="route-target" label="Target" value={t} options={targets.map((x) => x.name)} onChange={setTarget} testId="route-target" />
+          <InlineSelect id="route-check" label="Check" value={c} options={checks} onChange={setCheck} testId="route-check" />
+          <InlineSelect id="route-severity" label="Severity" value={severity} options={SEVERITY_OPTIONS} onChange={(v) => setSeverity(v as Severity)} />
+          <InlineSelect id="route-event" label="Event" value={event} options={EVENTS} onChange={(v) => setEvent(v as NoticeKind)} />
         </form>
         {!t || !c ? (
           <p className="route-preview-text muted">Add a check to preview where its alerts go.</p>

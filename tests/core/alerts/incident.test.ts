@@ -191,11 +191,11 @@ routes:
       - { after: 15m, channels: [ops-mail] }
 `);
     const web1 = await rt.service.previewRoute({ target: 'web1', check: 'homepage' });
-    expect(web1.text).toBe('An alert on web1/homepage would go to: team-chat; unacknowledged for 15 min also to: ops-mail.');
+    expect(web1.text).toBe('An error alert on web1/homepage would go to: team-chat; unacknowledged for 15 min also to: ops-mail.');
     const critical = await rt.service.previewRoute({ target: 'web1', check: 'homepage', severity: 'critical' });
     expect(critical.channels.filter((c) => c.deliver).map((c) => c.channel)).toEqual(['ops-mail', 'team-chat']);
     const web2 = await rt.service.previewRoute({ target: 'web2', check: 'api', event: 'recovered' });
-    expect(web2.text).toBe('A "recovered" notice on web2/api would go to no channel.');
+    expect(web2.text).toBe('A "recovered" notice of an error alert on web2/api would go to no channel.');
   });
 });
 

@@ -122,13 +122,13 @@ describe('routing', () => {
       ]),
     };
     expect(previewRoute({ target: 'web1', check: 'homepage', tags: ['prod'] }, config).text).toBe(
-      'An alert on web1/homepage would go to: ops-mail, quiet-mail; unacknowledged for 15 min also to: oncall; unacknowledged for 30 min also to: quiet-mail.',
+      'An error alert on web1/homepage would go to: ops-mail, quiet-mail; unacknowledged for 15 min also to: oncall; unacknowledged for 30 min also to: quiet-mail.',
     );
     expect(previewRoute({ target: 'web1', check: 'homepage', tags: ['prod'] }, config, MONDAY_NOON).text).toBe(
-      'An alert on web1/homepage would go to: ops-mail; not to quiet-mail (held back: quiet hours 11:00–13:00 (UTC)); unacknowledged for 15 min also to: oncall; unacknowledged for 30 min also to: quiet-mail.',
+      'An error alert on web1/homepage would go to: ops-mail; not to quiet-mail (held back: quiet hours 11:00–13:00 (UTC)); unacknowledged for 15 min also to: oncall; unacknowledged for 30 min also to: quiet-mail.',
     );
-    expect(previewRoute({ target: 'db1', check: 'port' }, config).text).toBe('An alert on db1/port would go to no channel.');
-    expect(previewRoute({ target: 'db1', check: 'port', severity: 'critical' }, config).text).toBe('An alert on db1/port would go to: team-chat.');
+    expect(previewRoute({ target: 'db1', check: 'port' }, config).text).toBe('An error alert on db1/port would go to no channel.');
+    expect(previewRoute({ target: 'db1', check: 'port', severity: 'critical' }, config).text).toBe('A critical alert on db1/port would go to: team-chat.');
   });
 });
 
