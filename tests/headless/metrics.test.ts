@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { createKaavan, type KaavanRuntime } from '../../src-main/core/kaavan.js';
 import { FileConfigStore } from '../../src-main/core/config/file-config-store.js';
 import { startHeadlessServer, type HeadlessServer } from '../../src-main/headless/server.js';
+import { waitFor } from '../helpers/core-harness.js';
 import type { Overview } from '../../src-main/core/model.js';
 
 const PROMTOOL = '/usr/bin/promtool';
@@ -18,16 +19,6 @@ let dir: string;
 let target: Server;
 let runtime: KaavanRuntime;
 let server: HeadlessServer;
-
-async function waitFor<T>(what: string, timeoutMs: number, poll: () => Promise<T | undefined>): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await poll().catch(() => undefined);
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`${what}: not within ${timeoutMs} ms`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
 
 const scrape = (token: string | null = server.token) => fetch(`${server.url}/metrics`, { headers: token === null ? {} : { authorization: `Bearer ${token}` } });
 
@@ -57,12 +48,12 @@ beforeAll(async () => {
   runtime = await createKaavan({ configStore: new FileConfigStore(join(dir, 'config.yaml')), dataDir: join(dir, 'data'), mode: 'headless' });
   server = await startHeadlessServer({ service: runtime.service, staticDir: null, log: () => undefined });
   await runtime.start();
-  await waitFor('home up and db down', 15_000, async () => {
+  await waitFor(async () => {
     const overview: Overview = await runtime.service.overview();
     const checks = overview.targets.flatMap((t) => t.checks);
     const alerts = await runtime.service.listAlerts({ state: 'active' });
     return checks.find((c) => c.name === 'home')?.status === 'up' && checks.find((c) => c.name === 'db')?.status === 'down' && alerts.length === 1 ? true : undefined;
-  });
+  }, 15_000, 'home up and db down');
 });
 
 afterAll(async () => {
@@ -83,7 +74,7 @@ describe('/metrics', () => {
 
   it('reports each check status, uptime, latency and the open alert, in text promtool accepts', async () => {
     // At least two probes of home so the histogram has counted something.
-    await waitFor('two latency samples', 10_000, async () => ((await (await scrape()).text()).match(/kaavan_check_latency_seconds_count\{[^}]*check="home"[^}]*\} ([2-9]|\d\d+)/) ? true : undefined));
+    await waitFor(async () => ((await (await scrape()).text()).match(/kaavan_check_latency_seconds_count\{[^}]*check="home"[^}]*\} ([2-9]|\d\d+)/) ? true : undefined), 10_000, 'two latency samples');
     const response = await scrape();
     expect(response.status).toBe(200);
     expect(response.headers.get('content-type')).toContain('text/plain');

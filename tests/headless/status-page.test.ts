@@ -11,22 +11,13 @@ import { createKaavan, type KaavanRuntime } from '../../src-main/core/kaavan.js'
 import { FileConfigStore } from '../../src-main/core/config/file-config-store.js';
 import { startHeadlessServer, type HeadlessServer } from '../../src-main/headless/server.js';
 import { publicWhere } from '../../src-main/headless/status-page.js';
+import { waitFor } from '../helpers/core-harness.js';
 import { validateConfig } from '../../src-main/core/config/validate.js';
 
 let dir: string;
 let target: Server;
 let runtime: KaavanRuntime;
 let server: HeadlessServer;
-
-async function waitFor<T>(what: string, timeoutMs: number, poll: () => Promise<T | undefined>): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await poll().catch(() => undefined);
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`${what}: not within ${timeoutMs} ms`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
 
 /** A GET with a chosen Host header (fetch would not let us set it). */
 function get(path: string, host: string): Promise<{ status: number; body: string }> {
@@ -68,7 +59,7 @@ beforeAll(async () => {
   runtime = await createKaavan({ configStore: new FileConfigStore(join(dir, 'config.yaml')), dataDir: join(dir, 'data'), mode: 'headless' });
   server = await startHeadlessServer({ service: runtime.service, staticDir: null, log: () => undefined });
   await runtime.start();
-  await waitFor('every check up', 15_000, async () => ((await runtime.service.overview()).targets.every((t) => t.checks.every((c) => c.status === 'up')) ? true : undefined));
+  await waitFor(async () => ((await runtime.service.overview()).targets.every((t) => t.checks.every((c) => c.status === 'up')) ? true : undefined), 15_000, 'every check up');
 });
 
 afterAll(async () => {

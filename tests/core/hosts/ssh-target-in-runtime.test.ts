@@ -8,6 +8,7 @@ import { createKaavan, type KaavanRuntime } from '../../../src-main/core/kaavan.
 import { FileConfigStore } from '../../../src-main/core/config/file-config-store.js';
 import { silentLogger } from '../../../src-main/core/log/logger.js';
 import { makeClientKey, sshdUnavailableReason, startSshd, stopAllSshd, type ClientKey, type TestSshd } from '../../helpers/sshd.js';
+import { waitFor } from '../../helpers/core-harness.js';
 
 const unavailable = sshdUnavailableReason();
 const cleanups: Array<() => Promise<void> | void> = [];
@@ -23,16 +24,6 @@ describe.skipIf(unavailable !== null)(`an SSH target in the engine${unavailable 
     server = await startSshd({ authorizedKeys: [key.publicKey] });
   });
   afterAll(() => stopAllSshd());
-
-  async function waitFor<T>(fn: () => Promise<T | undefined | null | false>, ms = 20_000): Promise<T> {
-    const end = Date.now() + ms;
-    for (;;) {
-      const v = await fn();
-      if (v) return v;
-      if (Date.now() > end) throw new Error('condition not met in time');
-      await new Promise((r) => setTimeout(r, 100));
-    }
-  }
 
   it('runs a command check on the server, then on this computer once ssh is removed', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'kaavan-sshrt-'));
@@ -51,7 +42,7 @@ ${withSsh ? `    ssh: ${ssh}\n` : ''}    checks:
     cleanups.push(() => rt.stop());
     await rt.start();
     // Over SSH the command sees an SSH_CONNECTION (4 words); on this computer it does not.
-    const first = await waitFor(async () => (await rt.service.overview()).targets[0]!.checks[0]!.lastResult);
+    const first = await waitFor(async () => (await rt.service.overview()).targets[0]!.checks[0]!.lastResult, 20_000);
     expect(first.status, first.message).toBe('up');
     writeFileSync(configFile, yaml(false));
     await rt.reloadConfig();

@@ -13,6 +13,7 @@ import { Store } from '../../../../src-main/core/store/store.js';
 import type { AlertNotice } from '../../../../src-main/core/alerts/channel.js';
 import { selfSignedCert } from '../../../helpers/test-servers.js';
 import { recordingLogger, sampleNotice, secretsWith, secretValue, startSmtpServer } from './peers.js';
+import { waitFor } from '../../../helpers/core-harness.js';
 
 const cleanups: Array<() => Promise<void> | void> = [];
 afterEach(async () => {
@@ -183,11 +184,3 @@ describe('email channel', () => {
     expect([...errors, ...log.lines].join('\n')).not.toContain(password);
   });
 });
-
-async function waitFor(cond: () => boolean, ms = 15_000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!cond()) {
-    if (Date.now() > end) throw new Error('condition not met in time');
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}

@@ -14,6 +14,7 @@ import { Notifier } from '../../../../src-main/core/alerts/notifier.js';
 import { Store } from '../../../../src-main/core/store/store.js';
 import { closedPort, startHttpServer, type Handler } from '../../../helpers/test-servers.js';
 import { recordingLogger, sampleNotice, secretsWith, secretValue } from './peers.js';
+import { waitFor } from '../../../helpers/core-harness.js';
 
 const addFormats = addFormatsModule as unknown as (ajv: Ajv) => Ajv;
 
@@ -203,11 +204,3 @@ describe('webhook channel', () => {
     ]);
   });
 });
-
-async function waitFor(cond: () => boolean, ms = 10_000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!cond()) {
-    if (Date.now() > end) throw new Error('condition not met in time');
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
