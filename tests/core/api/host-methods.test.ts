@@ -10,8 +10,7 @@ import { createKaavan, type KaavanRuntime } from '../../../src-main/core/kaavan.
 import { FileConfigStore } from '../../../src-main/core/config/file-config-store.js';
 import { KaavanError } from '../../../src-main/core/api/errors.js';
 import { silentLogger } from '../../../src-main/core/log/logger.js';
-import type { SecretStore } from '../../../src-main/core/secrets/secrets.js';
-import { waitFor } from '../../helpers/core-harness.js';
+import { memorySecrets, waitFor } from '../../helpers/core-harness.js';
 import { makeClientKey, sshdUnavailableReason, startSshd, stopAllSshd, type TestSshd } from '../../helpers/sshd.js';
 
 const unavailable = sshdUnavailableReason();
@@ -20,23 +19,6 @@ let configFile: string;
 let watched: string;
 let sshd: TestSshd;
 let runtime: KaavanRuntime;
-
-/** Secrets held in memory for this test (the keychain is not what is under test here). */
-function memorySecrets(values: Record<string, string>): SecretStore {
-  return {
-    get: async (name) => values[name] ?? null,
-    list: async () => Object.keys(values).map((name) => ({ name, source: 'keychain' as const })),
-    set: async (name, value) => {
-      values[name] = value;
-      return { name, source: 'keychain' as const };
-    },
-    delete: async (name) => {
-      const had = name in values;
-      delete values[name];
-      return had;
-    },
-  } as SecretStore;
-}
 
 /** Probes now; a scheduled probe in flight (after start or a host change) is waited out. */
 async function runNow(check: string) {

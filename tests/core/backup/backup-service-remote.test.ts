@@ -12,34 +12,16 @@ import { join } from 'node:path';
 import { createKaavan, type KaavanRuntime } from '../../../src-main/core/kaavan.js';
 import { FileConfigStore } from '../../../src-main/core/config/file-config-store.js';
 import type { BackupRunView, KaavanEvent } from '../../../src-main/core/api/service.js';
-import type { SecretStore } from '../../../src-main/core/secrets/secrets.js';
 import { silentLogger } from '../../../src-main/core/log/logger.js';
 import { createBackupEngine, type BackupJob } from '../../../src-main/core/backup/index.js';
 import { validateConfig } from '../../../src-main/core/config/validate.js';
 import { validateBackupJobInput } from '../../../src-main/core/backup/job-config.js';
-import { waitFor } from '../../helpers/core-harness.js';
+import { memorySecrets, waitFor } from '../../helpers/core-harness.js';
 import { makeClientKey, sshdUnavailableReason, startSshd, stopAllSshd, type TestSshd } from '../../helpers/sshd.js';
 import { postgresUnavailableReason, startPostgres, type TestPostgres } from '../../helpers/postgres.js';
 import { describeTree, diffTrees } from './tree.js';
 
 const unavailable = sshdUnavailableReason();
-
-/** Secrets held in memory for this test (the keychain is not what is under test here). */
-function memorySecrets(values: Record<string, string>): SecretStore {
-  return {
-    get: async (name) => values[name] ?? null,
-    list: async () => Object.keys(values).map((name) => ({ name, source: 'keychain' as const })),
-    set: async (name, value) => {
-      values[name] = value;
-      return { name, source: 'keychain' as const };
-    },
-    delete: async (name) => {
-      const had = name in values;
-      delete values[name];
-      return had;
-    },
-  } as SecretStore;
-}
 
 /** A small tree with the awkward bits: unicode and spaces, an empty file and folder, links, modes, times. */
 function smallTree(root: string): void {
