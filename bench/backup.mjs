@@ -12,7 +12,7 @@
 // The page cache is warm for every tool alike (the tree is read once before the first timing).
 import { execFileSync, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { makeTree } from './backup-tree.mjs';
 import { buildBundle, engineUrl, secretsUrl } from './backup-bundle.mjs';
 import { tmpdir } from 'node:os';
@@ -48,8 +48,10 @@ if (process.argv[2] === '--child') {
   const t0 = performance.now();
   let out;
   if (op === 'restore') {
-    const runs = await engine.list(job);
-    out = await engine.restore(job, runs.at(-1).id, extra);
+    // The newest run, as `kaavan restore RUN` is given one: its id from the manifest names (run ids
+    // sort by time), not through engine.list(), which would open the key file (scrypt) a second time.
+    const newest = readdirSync(path.join(dest, 'manifests')).map((f) => f.split('.')[0]).sort().at(-1);
+    out = await engine.restore(job, newest, extra);
   } else {
     out = await engine.run(job);
     if (out.status !== 'succeeded') throw new Error(out.error);
