@@ -67,6 +67,7 @@ if (opt.restoreOnly && !opt.work) throw new Error('--restore-only needs --work D
 const work = opt.work ? path.resolve(opt.work) : mkdtempSync(path.join(tmpdir(), 'kaavan-bench-backup-'));
 const tree = opt.tree ? path.resolve(opt.tree) : path.join(work, 'tree');
 if (opt.restoreOnly && !['out.tgz', 'restic', 'kaavan-dest', 'kdata'].every((f) => existsSync(path.join(work, f)))) throw new Error(`${work} holds no earlier run: run once with --work ${opt.work} (without --restore-only)`);
+if (!opt.restoreOnly && opt.work && existsSync(path.join(work, 'restic'))) throw new Error(`${work} already holds a run: add --restore-only, or give --work a new folder`);
 
 // ---------- the tree (bench/backup-tree.mjs): --tree DIR reuses (and keeps) one made earlier ----------
 // ---------- measuring ----------
