@@ -332,70 +332,128 @@ export class AgeEncryptor {
 
 export type AgeKey = { identity: string } | { passphrase: string };
 
+/** The file key of a parsed header, for an identity or a passphrase; throws when neither opens it. */
+async function unwrapFileKey(key: AgeKey, stanzas: Stanza[]): Promise<Buffer> {
+  if ('identity' in key) {
+    const k = unwrapX25519(key.identity, stanzas);
+    if (!k) throw new AgeError('no identity matches this file (it was encrypted to another key)');
+    return k;
+  }
+  const s = stanzas.find((x) => x.type === 'scrypt');
+  if (!s) throw new AgeError('this file is not passphrase-encrypted');
+  if (stanzas.length !== 1) throw new AgeError('a scrypt stanza must be the only one');
+  if (s.args.length !== 2 || !/^[1-9][0-9]?$/.test(s.args[1]!)) throw new AgeError('malformed scrypt stanza');
+  const salt = unb64(s.args[0]!);
+  const logN = Number(s.args[1]);
+  if (salt.length !== 16 || s.body.length !== 32) throw new AgeError('malformed scrypt stanza');
+  if (logN > MAX_SCRYPT_LOG_N) throw new AgeError(`scrypt work factor 2^${logN} is too large`);
+  const fileKey = open(await scryptKey(key.passphrase, salt, logN), ZERO_NONCE, s.body);
+  if (!fileKey) throw new AgeError('wrong passphrase');
+  return fileKey;
+}
+
+/** A sealed payload chunk's size (the last one may be shorter). */
+export const AGE_SEALED_CHUNK = CHUNK + TAG;
+
+/**
+ * The payload side of an age file whose header was checked: opens its sealed chunks one by one,
+ * in order, for callers that manage their own buffers (restore reads a segment in place and never
+ * concatenates). Every chunk is authenticated before its plaintext is returned.
+ */
+export class AgePayload {
+  private counter = 0;
+  private done = false;
+
+  private constructor(private readonly payloadKey: Buffer) {}
+
+  /**
+   * Parses and authenticates the header (and payload nonce) at the start of `buf`: the payload
+   * opener and the bytes they took, or null when `buf` does not hold them whole yet.
+   */
+  static async fromHeader(buf: Buffer, key: AgeKey): Promise<{ payload: AgePayload; length: number } | null> {
+    const h = parseHeader(buf);
+    if (!h || buf.length < h.length + 16) return null;
+    const fileKey = await unwrapFileKey(key, h.stanzas);
+    const mac = createHmac('sha256', hkdf(fileKey, Buffer.alloc(0), 'header')).update(h.macInput).digest();
+    if (!timingSafeEqual(mac, h.mac)) throw new AgeError('the age header was modified (MAC mismatch)');
+    return { payload: new AgePayload(hkdf(fileKey, buf.subarray(h.length, h.length + 16), 'payload')), length: h.length + 16 };
+  }
+
+  /**
+   * Opens the next sealed chunk: AGE_SEALED_CHUNK bytes, except the last (`last` true), which is
+   * whatever remains of the file. The plaintext is a new buffer.
+   */
+  open(sealed: Uint8Array, last: boolean): Buffer {
+    if (this.done) throw new AgeError('the age file has bytes after its last chunk');
+    if (!last && sealed.length !== CHUNK + TAG) throw new AgeError('the age file is corrupted (a chunk has the wrong size)');
+    const plain = open(this.payloadKey, chunkNonce(this.counter, last), sealed);
+    this.counter++;
+    if (!plain) throw new AgeError(last ? 'the age file is truncated or corrupted' : 'the age file is corrupted (chunk authentication failed)');
+    if (last) {
+      this.done = true;
+      if (plain.length === 0 && this.counter > 1) throw new AgeError('the age file has an empty last chunk');
+    }
+    return plain;
+  }
+
+  /** True once the last chunk was opened (the payload is complete and authentic). */
+  get finished(): boolean {
+    return this.done;
+  }
+}
+
 /** Incremental age decryptor; every chunk is authenticated before its plaintext is returned. */
 export class AgeDecryptor {
+  /** Bytes of a sealed chunk not yet complete (less than one chunk, or exactly one not known to be the last). */
   private buf: Buffer = Buffer.alloc(0);
-  private payloadKey: Buffer | null = null;
-  private counter = 0;
+  private payload: AgePayload | null = null;
   private done = false;
 
   constructor(private readonly key: AgeKey) {}
 
   async update(data: Uint8Array): Promise<Buffer[]> {
-    this.buf = this.buf.length ? Buffer.concat([this.buf, data]) : Buffer.from(data.buffer, data.byteOffset, data.byteLength);
+    const input = Buffer.from(data.buffer, data.byteOffset, data.byteLength);
     const out: Buffer[] = [];
-    if (!this.payloadKey) {
-      const h = parseHeader(this.buf);
-      if (!h || this.buf.length < h.length + 16) return out;
-      const fileKey = await this.unwrap(h.stanzas);
-      const mac = createHmac('sha256', hkdf(fileKey, Buffer.alloc(0), 'header')).update(h.macInput).digest();
-      if (!timingSafeEqual(mac, h.mac)) throw new AgeError('the age header was modified (MAC mismatch)');
-      this.payloadKey = hkdf(fileKey, this.buf.subarray(h.length, h.length + 16), 'payload');
-      this.buf = this.buf.subarray(h.length + 16);
+    if (!this.payload) {
+      this.buf = this.buf.length ? Buffer.concat([this.buf, input]) : input;
+      const h = await AgePayload.fromHeader(this.buf, this.key);
+      if (!h) return out;
+      this.payload = h.payload;
+      return this.chunks(this.buf.subarray(h.length), out);
     }
-    // A full chunk is only known not to be the last one once a byte follows it.
+    // Complete a chunk split across updates from the head of `input` (a copy of one chunk at
+    // most), then open the rest in place: no concatenation of whole inputs.
+    if (this.buf.length) {
+      const need = Math.min(CHUNK + TAG + 1 - this.buf.length, input.length);
+      const joined = Buffer.concat([this.buf, input.subarray(0, need)]);
+      if (joined.length <= CHUNK + TAG) {
+        this.buf = joined;
+        return out;
+      }
+      out.push(this.payload.open(joined.subarray(0, CHUNK + TAG), false));
+      // the one byte past the chunk came from input: step back onto it
+      return this.chunks(input.subarray(need - 1), out);
+    }
+    return this.chunks(input, out);
+  }
+
+  /** Opens every chunk of `data` known not to be the last; keeps the rest (a copy) for later. */
+  private chunks(data: Buffer, out: Buffer[]): Buffer[] {
     let pos = 0;
-    while (this.buf.length - pos > CHUNK + TAG) {
-      out.push(this.openChunk(this.buf.subarray(pos, pos + CHUNK + TAG), false));
+    // A full chunk is only known not to be the last one once a byte follows it.
+    while (data.length - pos > CHUNK + TAG) {
+      out.push(this.payload!.open(data.subarray(pos, pos + CHUNK + TAG), false));
       pos += CHUNK + TAG;
     }
-    if (pos) this.buf = Buffer.from(this.buf.subarray(pos));
+    this.buf = Buffer.from(data.subarray(pos));
     return out;
   }
 
   final(): Buffer {
-    if (!this.payloadKey) throw new AgeError('the age file is truncated (no complete header)');
+    if (!this.payload) throw new AgeError('the age file is truncated (no complete header)');
     if (this.done) throw new AgeError('age decryptor already finished');
     this.done = true;
-    const last = this.openChunk(this.buf, true);
-    if (last.length === 0 && this.counter > 1) throw new AgeError('the age file has an empty last chunk');
-    return last;
-  }
-
-  private openChunk(sealed: Buffer, last: boolean): Buffer {
-    const plain = open(this.payloadKey!, chunkNonce(this.counter, last), sealed);
-    this.counter++;
-    if (!plain) throw new AgeError(last ? 'the age file is truncated or corrupted' : 'the age file is corrupted (chunk authentication failed)');
-    return plain;
-  }
-
-  private async unwrap(stanzas: Stanza[]): Promise<Buffer> {
-    if ('identity' in this.key) {
-      const k = unwrapX25519(this.key.identity, stanzas);
-      if (!k) throw new AgeError('no identity matches this file (it was encrypted to another key)');
-      return k;
-    }
-    const s = stanzas.find((x) => x.type === 'scrypt');
-    if (!s) throw new AgeError('this file is not passphrase-encrypted');
-    if (stanzas.length !== 1) throw new AgeError('a scrypt stanza must be the only one');
-    if (s.args.length !== 2 || !/^[1-9][0-9]?$/.test(s.args[1]!)) throw new AgeError('malformed scrypt stanza');
-    const salt = unb64(s.args[0]!);
-    const logN = Number(s.args[1]);
-    if (salt.length !== 16 || s.body.length !== 32) throw new AgeError('malformed scrypt stanza');
-    if (logN > MAX_SCRYPT_LOG_N) throw new AgeError(`scrypt work factor 2^${logN} is too large`);
-    const fileKey = open(await scryptKey(this.key.passphrase, salt, logN), ZERO_NONCE, s.body);
-    if (!fileKey) throw new AgeError('wrong passphrase');
-    return fileKey;
+    return this.payload.open(this.buf, true);
   }
 }
 

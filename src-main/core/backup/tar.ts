@@ -136,6 +136,10 @@ export type TarEvent =
   | { kind: 'skipped'; path: string; typeflag: string }
   | { kind: 'end' };
 
+function isZeroBlock(h: Buffer): boolean {
+  for (let i = 0; i < BLOCK; i++) if (h[i] !== 0) return false;
+  return true;
+}
 function readString(h: Buffer, off: number, len: number): string {
   const end = h.indexOf(0, off);
   return h.toString('utf8', off, end >= 0 && end < off + len ? end : off + len);
@@ -183,8 +187,9 @@ function parseMtime(s: string): bigint {
  * error: our writer never produces them and restore must not guess.
  */
 export class TarParser {
-  private buf: Buffer = Buffer.alloc(0);
-  private pos = 0; // stream offset of buf[0]
+  /** The start of a header block split across writes (always less than one block). */
+  private carry: Buffer = Buffer.alloc(0);
+  private pos = 0; // stream offset of the next byte written
   private remaining = 0; // data bytes left in the current entry
   private pad = 0;
   private meta: { kind: 'pax' | 'longname' | 'longlink' | 'global'; size: number } | null = null;
@@ -203,41 +208,62 @@ export class TarParser {
 
   write(chunk: Buffer): TarEvent[] {
     const events: TarEvent[] = [];
-    this.buf = this.buf.length ? Buffer.concat([this.buf, chunk]) : chunk;
-    let i = 0;
-    for (;;) {
-      if (this.ended) {
-        i = this.buf.length;
-        break;
+    let start = 0;
+    if (this.carry.length) {
+      // Complete the split header block from the head of the chunk (never a copy of the whole
+      // chunk: segments arrive in 4 MiB frames).
+      const need = Math.min(BLOCK - this.carry.length, chunk.length);
+      const block = Buffer.concat([this.carry, chunk.subarray(0, need)]);
+      start = need;
+      if (block.length < BLOCK) {
+        this.carry = block;
+        this.pos += chunk.length;
+        return events;
       }
+      this.carry = Buffer.alloc(0);
+      this.run(block, 0, this.pos - (block.length - need), events);
+    }
+    const stop = this.run(chunk, start, this.pos, events);
+    if (stop < chunk.length) this.carry = Buffer.from(chunk.subarray(stop));
+    this.pos += chunk.length;
+    return events;
+  }
+
+  /**
+   * Parses `buf` from index `i` (`base`: the stream offset of buf[0]); returns where it stopped:
+   * the end, or the start of a header block that is not whole yet.
+   */
+  private run(buf: Buffer, i: number, base: number, events: TarEvent[]): number {
+    for (;;) {
+      if (this.ended) return buf.length;
       if (this.remaining > 0) {
-        const n = Math.min(this.remaining, this.buf.length - i);
-        if (n === 0) break;
-        const part = this.buf.subarray(i, i + n);
+        const n = Math.min(this.remaining, buf.length - i);
+        if (n === 0) return i;
+        const part = buf.subarray(i, i + n);
         if (this.meta) this.metaParts.push(Buffer.from(part));
         else if (!this.skipping) events.push({ kind: 'data', chunk: part });
         i += n;
         this.remaining -= n;
-        if (this.remaining > 0) break;
+        if (this.remaining > 0) return i;
         if (this.skipping) this.skipping = false;
         else if (!this.meta) events.push({ kind: 'entry-end' });
         else if (this.pad === 0) this.finishMeta();
         continue;
       }
       if (this.pad > 0) {
-        const n = Math.min(this.pad, this.buf.length - i);
-        if (n === 0) break;
+        const n = Math.min(this.pad, buf.length - i);
+        if (n === 0) return i;
         i += n;
         this.pad -= n;
-        if (this.pad > 0) break;
+        if (this.pad > 0) return i;
         if (this.meta) this.finishMeta();
         continue;
       }
-      if (this.buf.length - i < BLOCK) break;
-      const h = this.buf.subarray(i, i + BLOCK);
-      const headerOffset = this.pos + i;
+      if (buf.length - i < BLOCK) return i;
+      const h = buf.subarray(i, i + BLOCK);
+      const headerOffset = base + i;
       i += BLOCK;
-      if (h.every((b) => b === 0)) {
+      if (isZeroBlock(h)) {
         if (++this.zeroBlocks === 2) {
           this.ended = true;
           events.push({ kind: 'end' });
@@ -287,7 +313,7 @@ export class TarParser {
       };
       if (type === 'symlink') header.target = this.pax.get('linkpath') ?? this.longLink ?? readString(h, 157, 100);
       events.push({ kind: 'entry', header, offset: this.entryStart });
-      this.pax = new Map();
+      if (this.pax.size) this.pax = new Map();
       this.longName = null;
       this.longLink = null;
       this.entryStart = -1;
@@ -296,9 +322,6 @@ export class TarParser {
       this.pad = padding(dataSize);
       if (dataSize === 0) events.push({ kind: 'entry-end' });
     }
-    this.pos += i;
-    this.buf = i < this.buf.length ? Buffer.from(this.buf.subarray(i)) : Buffer.alloc(0);
-    return events;
   }
 
   /** Throws unless the archive ended properly (two zero blocks) — catches truncation. */

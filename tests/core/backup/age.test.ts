@@ -6,7 +6,7 @@ import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { afterAll, describe, expect, it } from 'vitest';
 import * as ageNpm from 'age-encryption';
-import { AgeError, decrypt, encryptToRecipient, encryptWithPassphrase, generateX25519Identity, identityFileText, recipientOf } from '../../../src-main/core/backup/age.js';
+import { AgeDecryptor, AgeError, decrypt, encryptToRecipient, encryptWithPassphrase, generateX25519Identity, identityFileText, recipientOf } from '../../../src-main/core/backup/age.js';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'kaavan-age-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -65,6 +65,31 @@ describe('age v1 X25519', () => {
     header[30]! ^= 0x01; // inside the stanza line
     await expect(decrypt(header, { identity: id.identity })).rejects.toThrow(AgeError);
     await expect(decrypt(cipher, { identity: generateX25519Identity().identity })).rejects.toThrow(/no identity matches/);
+  });
+});
+
+describe('incremental decryption (segments arrive in pieces of any size)', () => {
+  it('gives the same plaintext however the ciphertext is cut, chunk boundaries included', async () => {
+    const id = generateX25519Identity();
+    const key = { identity: id.identity };
+    const sealed = 65536 + 16;
+    for (const size of [1, 65536, 200_000]) {
+      const plain = randomBytes(size);
+      const cipher = encryptToRecipient(plain, id.recipient);
+      for (const piece of [1, 7, 1000, sealed - 1, sealed, sealed + 1, 1 << 20]) {
+        const d = new AgeDecryptor(key);
+        const out: Buffer[] = [];
+        for (let i = 0; i < cipher.length; i += piece) out.push(...(await d.update(cipher.subarray(i, i + piece))));
+        out.push(d.final());
+        expect(Buffer.compare(Buffer.concat(out), plain), `${size} bytes in pieces of ${piece}`).toBe(0);
+      }
+    }
+    // cut right after a full chunk (200,000 = 3 full chunks + 3,392 bytes): the full chunk, not
+    // sealed as the last one, must not pass as the end
+    const cipher = encryptToRecipient(randomBytes(200_000), id.recipient);
+    const d = new AgeDecryptor(key);
+    await d.update(cipher.subarray(0, cipher.length - (3392 + 16)));
+    expect(() => d.final()).toThrow(/truncated or corrupted/);
   });
 });
 

@@ -163,6 +163,25 @@ describe('failures a person must be told about, before anything is written', () 
     }
   });
 
+  it('a segment cut short, or with bytes appended, names the run and the segment; nothing is written', async () => {
+    const segDir = path.join(dest, 'segments', runId);
+    const victim = readdirSync(segDir)
+      .map((n) => path.join(segDir, n))
+      .sort((a, b) => readFileSync(b).length - readFileSync(a).length)[0]!;
+    const good = readFileSync(victim);
+    const damaged = { 'cut by one byte': good.subarray(0, good.length - 1), 'cut in half': good.subarray(0, good.length >> 1), 'one byte appended': Buffer.concat([good, Buffer.from([0])]) };
+    try {
+      for (const [how, bytes] of Object.entries(damaged)) {
+        writeFileSync(victim, bytes);
+        const to = path.join(base, `segment-${how.replace(/ /g, '-')}`);
+        await expect(e.restore(j, runId, to), how).rejects.toThrow(new RegExp(`run ${runId}: segment segments/${runId}/${path.basename(victim).replace(/\./g, '\\.')} is damaged`));
+        expect(existsSync(to), how).toBe(false);
+      }
+    } finally {
+      writeFileSync(victim, good);
+    }
+  });
+
   it('a truncated manifest names the run and the manifest', async () => {
     const mf = path.join(dest, 'manifests', `${runId}.json.zst.age`);
     const good = readFileSync(mf);

@@ -70,3 +70,23 @@ it('GNU tar extracts what we write: long and unicode names, big uids, sub-second
   expect(readlinkSync(path.join(out, 'link'))).toBe('t'.repeat(200));
   expect(parseAll(Buffer.concat(parts)).map((e) => e.header.path)).toEqual([...names, 'link']);
 });
+
+it('reads the same entries and offsets however the stream is cut (headers split across writes)', () => {
+  const archive = execFileSync('tar', ['--format=pax', '-cf', '-', '-C', tree, '.'], { maxBuffer: 1 << 26 });
+  const entriesAndOffsets = (chunk: number) => {
+    const p = new TarParser();
+    const out: string[] = [];
+    let bytes = 0;
+    for (let i = 0; i < archive.length; i += chunk) {
+      for (const ev of p.write(archive.subarray(i, i + chunk))) {
+        if (ev.kind === 'entry') out.push(`${ev.offset} ${ev.header.path} ${ev.header.size}`);
+        else if (ev.kind === 'data') bytes += ev.chunk.length;
+      }
+    }
+    p.finish();
+    return { out, bytes };
+  };
+  const whole = entriesAndOffsets(archive.length);
+  expect(whole.out.length).toBeGreaterThan(5);
+  for (const chunk of [1, 100, 511, 512, 513, 4096 + 7]) expect(entriesAndOffsets(chunk), `pieces of ${chunk}`).toEqual(whole);
+});
