@@ -655,8 +655,8 @@ async function run(
   const cert = certFacts(res, url, params.ignoreTls === true, now());
   if (cert.daysLeft !== undefined) metrics.certDaysLeft = cert.daysLeft;
   const afterRedirects = redirects > 0 ? ` after ${plural(redirects, 'redirect')}` : '';
-  /** Where the body came from, when redirects made it another URL than the configured one. */
-  const finalUrl = displayUrl(url.toString());
+  /** Where the body came from, when redirects made it another URL than the configured one (only messages need it). */
+  const finalUrl = () => displayUrl(url.toString());
 
   if (!statusMatches(code, ranges)) {
     const where = redirects > 0 ? ` from ${displayUrl(url.toString())}` : '';
@@ -691,12 +691,12 @@ async function run(
 
   if (keyword !== undefined && !scan.found.get(keyword)) {
     const seen = excerpt(scan.head, request.secretValues);
-    const of = redirects > 0 ? ` of ${finalUrl} (reached${afterRedirects})` : '';
+    const of = redirects > 0 ? ` of ${finalUrl()} (reached${afterRedirects})` : '';
     throw new ProbeFailure(`keyword "${keyword}" not found ${scope}${of}${seen ? `; body starts: "${seen}"` : ''}`, latencyMs, metrics);
   }
   if (keywordAbsent !== undefined && scan.found.get(keywordAbsent))
     throw new ProbeFailure(
-      `keyword "${keywordAbsent}" found ${scope} but must be absent (HTTP ${code}${redirects > 0 ? ` from ${finalUrl}${afterRedirects}` : ''})`,
+      `keyword "${keywordAbsent}" found ${scope} but must be absent (HTTP ${code}${redirects > 0 ? ` from ${finalUrl()}${afterRedirects}` : ''})`,
       latencyMs,
       metrics,
     );
