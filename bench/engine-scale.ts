@@ -7,6 +7,9 @@
 //   CPU             user+system time of the engine process over whole intervals from the start of the
 //                   second round (one interval per round), as % of one core
 //   RSS             highest VmRSS of the engine process during the window
+//   CPU by thread   the same window's CPU time of the main thread (user / system) and of the other
+//                   threads by name (V8's GC helpers, libuv's pool), from /proc: in the JSON
+//                   (threadCpuMs) and on stderr
 // Peer from the same run: bare Node timers doing the same GETs with the same schedule rules
 // (first run spread over 2 s, next = start + interval, 16 in flight at most), storing nothing.
 // Then 500 SSH `command` checks over 20 sshd on 127.0.0.1: TCP connections per host (every one
