@@ -7,13 +7,19 @@
 //   CPU             user+system time of the engine process over whole intervals from the start of the
 //                   second round (one interval per round), as % of one core
 //   RSS             highest VmRSS of the engine process during the window
+//   CPU by thread   the same window's CPU time of the main thread (user / system) and of the other
+//                   threads by name (V8's GC helpers, libuv's pool), from /proc: in the JSON
+//                   (threadCpuMs) and on stderr
 // Peer from the same run: bare Node timers doing the same GETs with the same schedule rules
 // (first run spread over 2 s, next = start + interval, 16 in flight at most), storing nothing.
 // Then 500 SSH `command` checks over 20 sshd on 127.0.0.1: TCP connections per host (every one
 // seen during the run, and most at once) and the most exec channels at once per host (the
 // `sleep` processes under each sshd, sampled from /proc every 25 ms).
 //
-//   npx tsx bench/engine-scale.ts [--sizes 200,1000,2000 | none] [--rounds 1] [--interval 30s] [--ssh-checks 500] [--ssh-hosts 20] [--no-ssh] [--no-peer]
+//   npx tsx bench/engine-scale.ts [--sizes 200,1000,2000 | none] [--rounds 1] [--interval 30s] [--ssh-checks 500] [--ssh-hosts 20] [--no-ssh] [--no-peer] [--cpu-prof DIR]
+//
+// --cpu-prof DIR runs each engine child under `node --cpu-prof` and writes its .cpuprofile into DIR
+// (the whole run, start-up included; the profiler's own cost inflates the CPU figure of that run).
 //
 // Writes bench/results/engine-scale.json and prints markdown tables. Rounds: runs per check after
 // the first (default 1: one full interval of every check, so a size takes about two intervals and
@@ -42,6 +48,7 @@ const { values: opt } = parseArgs({
     'ssh-hosts': { type: 'string', default: '20' },
     'no-ssh': { type: 'boolean', default: false },
     'no-peer': { type: 'boolean', default: false },
+    'cpu-prof': { type: 'string' },
   },
 });
 const ROUNDS = Math.max(1, Number(opt.rounds));
@@ -60,11 +67,37 @@ interface RunFigures {
   rssMaxMiB: number;
   windowS: number;
   statuses: Record<string, number>;
+  /** CPU time in the window by thread name (the main thread is the process name). */
+  threadCpuMs?: Record<string, number>;
 }
 
 function percentile(sorted: number[], p: number): number {
   if (sorted.length === 0) return NaN;
   return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))]!;
+}
+
+/** User and system CPU time (ms) of the main thread and of the other threads by name (/proc, Linux only). */
+function threadCpuMs(): Record<string, number> {
+  const byName: Record<string, number> = {};
+  const tick = 10; // USER_HZ is 100 on Linux
+  try {
+    for (const tid of readdirSync('/proc/self/task')) {
+      try {
+        const stat = readFileSync(`/proc/self/task/${tid}/stat`, 'utf8');
+        const close = stat.lastIndexOf(')');
+        const comm = stat.slice(stat.indexOf('(') + 1, close).replace(/[0-9]+$/, '#');
+        const name = tid === String(process.pid) ? 'main' : comm;
+        const fields = stat.slice(close + 2).split(' ');
+        byName[`${name} user`] = (byName[`${name} user`] ?? 0) + Number(fields[11]) * tick;
+        byName[`${name} system`] = (byName[`${name} system`] ?? 0) + Number(fields[12]) * tick;
+      } catch {
+        // The thread ended while being read.
+      }
+    }
+  } catch {
+    // Not Linux.
+  }
+  return byName;
 }
 
 function rssMiB(): number {
@@ -82,6 +115,7 @@ function meter(checks: number) {
   let rssMax = rssMiB();
   const rssTimer = setInterval(() => (rssMax = Math.max(rssMax, rssMiB())), 250);
   let cpu0: NodeJS.CpuUsage | null = null;
+  let threads0: Record<string, number> = {};
   let t0 = 0;
   const expected = checks * ROUNDS;
   let done!: () => void;
@@ -100,6 +134,7 @@ function meter(checks: number) {
       if (previous === undefined) return;
       if (cpu0 === null) {
         cpu0 = process.cpuUsage();
+        threads0 = threadCpuMs();
         t0 = performance.now();
         windowTimer = setTimeout(() => {
           windowOver = true;
@@ -114,6 +149,7 @@ function meter(checks: number) {
       if (windowTimer) clearTimeout(windowTimer);
       const used = process.cpuUsage(cpu0 ?? undefined);
       const wallMs = performance.now() - t0;
+      const threads = Object.fromEntries(Object.entries(threadCpuMs()).map(([name, ms]) => [name, ms - (threads0[name] ?? 0)]));
       const sorted = [...lags].sort((a, b) => a - b);
       return {
         runner,
@@ -126,6 +162,7 @@ function meter(checks: number) {
         rssMaxMiB: Math.max(rssMax, rssMiB()),
         windowS: wallMs / 1000,
         statuses,
+        threadCpuMs: threads,
       };
     },
   };
@@ -211,8 +248,9 @@ async function childPeer(): Promise<void> {
 // ---------------------------------------------------------------- parent
 
 function runChild(args: string[], env: NodeJS.ProcessEnv = {}): Promise<RunFigures> {
+  const profile = opt['cpu-prof'] && args[1] === 'engine' ? ['--cpu-prof', `--cpu-prof-dir=${opt['cpu-prof']}`] : [];
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', SELF, ...args, '--rounds', String(ROUNDS), '--interval', String(INTERVAL_MS)], {
+    const child = spawn(process.execPath, [...profile, '--import', 'tsx', SELF, ...args, '--rounds', String(ROUNDS), '--interval', String(INTERVAL_MS)], {
       cwd: REPO,
       stdio: ['ignore', 'pipe', 'inherit'],
       env: { ...process.env, ...env },
@@ -378,7 +416,9 @@ async function parent(): Promise<void> {
         writeFileSync(join(dir, 'config.yaml'), httpConfig(size, servers.ports));
         mkdirSync(join(dir, 'data'));
         process.stderr.write(`engine-scale: ${size} checks, kaavan engine…\n`);
-        runs.push(await runChild(['--child', 'engine', '--config', join(dir, 'config.yaml'), '--data', join(dir, 'data'), '--checks', String(size)]));
+        const engine = await runChild(['--child', 'engine', '--config', join(dir, 'config.yaml'), '--data', join(dir, 'data'), '--checks', String(size)]);
+        process.stderr.write(`engine-scale: ${size} checks, CPU ms by thread in the window: ${JSON.stringify(engine.threadCpuMs ?? {})}\n`);
+        runs.push(engine);
         if (!opt['no-peer']) {
           process.stderr.write(`engine-scale: ${size} checks, bare timers…\n`);
           runs.push(await runChild(['--child', 'peer', '--checks', String(size), '--ports', servers.ports.join(',')]));

@@ -1,21 +1,22 @@
 // The monitoring engine. One reconciler maps the configuration onto stable identities and owned
-// runtimes (reconciler.ts, runtimes.ts); the scheduler probes; every probe is recorded in ONE
-// transaction (result, roll-ups, state, alert, outbox) and the in-memory state advances only after
-// it commits. Alerts are level-triggered (alert-decision.ts), so a failed write heals on the next
-// probe. Failures of Kaavan itself (store writes, descriptors) go to SelfHealth, never to a target.
+// runtimes (reconciler.ts, runtimes.ts); the scheduler probes; the probes that finish within a short
+// window (RECORD_WINDOW_MS) are recorded together in ONE transaction (each one's result, roll-ups,
+// state, alert, outbox) and the in-memory state advances only after it commits. Alerts are
+// level-triggered (alert-decision.ts), so a failed write heals on the next probe. Failures of Kaavan
+// itself (store writes, descriptors) go to SelfHealth, never to a target.
 import { createHash } from 'node:crypto';
 import type { CheckResult, CheckStatus, CheckView, Overview, OverviewSummary, OverallLevel, TargetView } from '../model.js';
 import type { CheckConfig, KaavanConfig, TargetConfig } from '../config/schema.js';
 import type { Host } from '../hosts/host.js';
 import type { KaavanEvent } from '../api/service.js';
 import { resolveCheck, resolveSettings, type ResolvedCheck, type ResolvedSettings } from '../config/resolve.js';
-import { applyOutcome, initialMachineState, type CheckMachineState } from './check-state-machine.js';
+import { applyOutcome, initialMachineState, type CheckMachineState, type MachineStep } from './check-state-machine.js';
 import { Scheduler } from './scheduler.js';
 import { createProbeRunner, type ProbeRunner } from './probe-runner.js';
 import { planReconcile, type DocTarget, type RenameHint } from './reconciler.js';
 import { CheckRuntime, TargetRuntime } from './runtimes.js';
 import { RollingStats } from '../stats/check-stats.js';
-import type { Store } from '../store/store.js';
+import type { Store, Tx } from '../store/store.js';
 import type { AlertManager } from '../alerts/alert-manager.js';
 import { alertKey } from '../alerts/alert-manager.js';
 import { decideAlert } from '../alerts/alert-decision.js';
@@ -32,10 +33,32 @@ import type { HealingHook } from '../healing/heal-coordinator.js';
 const SPARKLINE_POINTS = 40;
 const DELTA_COALESCE_MS = 150;
 const PRUNE_EVERY_MS = 3_600_000;
+/**
+ * Results that finish within this window share one transaction: a commit (its locks and its write to
+ * the log) costs more than the few rows of one result, and at thousands of checks results finish
+ * hundreds of times a second. Shorter than the view coalescing (DELTA_COALESCE_MS), so nobody sees
+ * a result later than before.
+ */
+const RECORD_WINDOW_MS = 100;
+/** A batch this large is written at once rather than waiting out the window (a short transaction). */
+const RECORD_BATCH_MAX = 500;
 
 interface PersistedCheckState {
   machine: CheckMachineState;
   lastResult: CheckResult | null;
+}
+
+/** A judged result waiting for the next write. */
+interface PendingResult {
+  runtime: CheckRuntime;
+  result: CheckResult;
+}
+
+/** A result as written: its state-machine step and what the runtime held before it. */
+interface WrittenResult extends PendingResult {
+  step: MachineStep;
+  before: CheckMachineState;
+  beforeResult: CheckResult | null;
 }
 
 const SEVERITY_ORDER: Record<CheckStatus, number> = { paused: 0, up: 1, pending: 2, degraded: 3, down: 4 };
@@ -70,6 +93,13 @@ function observerProblem(fault: string): { code: (typeof OBSERVER_PROBLEM_CODES)
     return { code: 'keychain-unavailable', message: `the OS keychain cannot be reached, so checks that use secrets cannot run; ${notDown}` };
   }
   return { code: 'observer-resources', message: `this computer could not run probes (${fault}): ${notDown}` };
+}
+
+/** A write of results that failed after its transaction began (so trying them one by one may help). */
+class BatchWriteError extends Error {
+  constructor(override readonly cause: unknown) {
+    super('writing results failed');
+  }
 }
 
 export interface MonitorEngineOptions {
@@ -107,6 +137,9 @@ export class MonitorEngine {
   private deltaTimer: NodeJS.Timeout | null = null;
   private readonly dirty = new Set<number>();
   private pruneTimer: NodeJS.Timeout | null = null;
+  /** Results judged but not yet written (see RECORD_WINDOW_MS), in the order they finished. */
+  private pending: PendingResult[] = [];
+  private writeTimer: NodeJS.Timeout | null = null;
   private persisted: Map<number, PersistedCheckState> | null = null;
   private queue: Promise<unknown> = Promise.resolve();
   private pendingHints: RenameHint[] = [];
@@ -343,6 +376,8 @@ export class MonitorEngine {
     const scheduler = this.scheduler;
     this.scheduler = null;
     scheduler?.stop();
+    // Probes that finished before the stop are written, as they would have been one by one.
+    this.writePending();
     if (this.deltaTimer) clearTimeout(this.deltaTimer);
     if (this.pruneTimer) clearInterval(this.pruneTimer);
     this.deltaTimer = null;
@@ -374,6 +409,8 @@ export class MonitorEngine {
     const before = runtime.lastResult;
     const outcome = await this.scheduler.runNow(runtime.jobId);
     if (!outcome) throw new KaavanError('conflict', `a probe of ${target} / ${check} is already running; try again in a moment`);
+    // The caller waits for this result: it is written now rather than at the end of the window.
+    this.writePending();
     const result = runtime.lastResult;
     return result && result !== before ? result : { ...outcome, checkId: runtime.id, target, check, at: this.now() };
   }
@@ -473,8 +510,8 @@ export class MonitorEngine {
     }
   }
 
-  private statusOf(runtime: CheckRuntime): CheckStatus {
-    return this.paused || !runtime.check.enabled ? 'paused' : runtime.machine.status;
+  private statusOf(runtime: CheckRuntime, machine: CheckMachineState = runtime.machine): CheckStatus {
+    return this.paused || !runtime.check.enabled ? 'paused' : machine.status;
   }
 
   /** A paused check's status began when it (or monitoring as a whole) was paused. */
@@ -546,7 +583,10 @@ export class MonitorEngine {
     });
   }
 
-  /** Records one probe: one transaction, then (only after commit) memory, events and delivery. */
+  /**
+   * Takes one probe's outcome: observer faults and an offline observer are settled here; a judged
+   * result waits (at most RECORD_WINDOW_MS) to be written with the others that finish meanwhile.
+   */
   private record(checkId: number, outcome: Omit<CheckResult, 'target' | 'check'>): void {
     const runtime = this.checks.get(checkId);
     if (!runtime || runtime.isDisposed) return;
@@ -564,38 +604,110 @@ export class MonitorEngine {
     if (!judged) return;
 
     const { check } = runtime;
-    const result: CheckResult = { ...outcome, ...judged, checkId, target: check.target, check: check.name };
+    this.pending.push({ runtime, result: { ...outcome, ...judged, checkId, target: check.target, check: check.name } });
+    if (this.pending.length >= RECORD_BATCH_MAX) this.writePending();
+    else if (!this.writeTimer) this.writeTimer = setTimeout(() => this.writePending(), RECORD_WINDOW_MS);
+  }
+
+  /**
+   * Writes the pending results in one transaction, then (only after the commit) advances memory,
+   * emits events and lets delivery start. When the transaction fails nothing is written and memory
+   * stays where it was: the next probe of each check decides again (level-triggered).
+   */
+  private writePending(): void {
+    if (this.writeTimer) clearTimeout(this.writeTimer);
+    this.writeTimer = null;
+    // A check removed or replaced meanwhile has nothing left to record into.
+    const batch = this.pending.splice(0).filter((p) => !p.runtime.isDisposed && this.checks.get(p.runtime.id) === p.runtime);
+    if (batch.length === 0) return;
+    const written: WrittenResult[] = [];
+    let failed = false;
+    try {
+      written.push(...this.writeResults(batch));
+    } catch (error) {
+      if (batch.length > 1 && error instanceof BatchWriteError) {
+        // The transaction began but did not commit: one result (or the disk filling up midway) may
+        // be the cause, so each is tried on its own and the others are not lost with it. (One that
+        // could not begin — the database locked — would fail the same way for each: not retried.)
+        for (const one of batch) {
+          try {
+            written.push(...this.writeResults([one]));
+          } catch (single) {
+            failed = true;
+            this.reportStoreFailure(single instanceof BatchWriteError ? single.cause : single);
+          }
+        }
+      } else {
+        failed = true;
+        this.reportStoreFailure(error instanceof BatchWriteError ? error.cause : error);
+      }
+    }
+    // The problem stays raised while any result could not be written.
+    if (!failed) this.options.health.clear('store-write-failed');
+    for (const entry of written) this.afterWrite(entry);
+  }
+
+  /**
+   * One transaction for `batch`. Each result is decided as if it had been recorded alone, in order:
+   * its step starts from the state the previous results left, so while deciding, each runtime holds
+   * the state of the results before it in this batch. That all happens synchronously inside this
+   * call, and on any failure every runtime is put back before the error leaves it, so nothing else
+   * ever sees a state that was not committed. Throws BatchWriteError when the transaction began.
+   */
+  private writeResults(batch: PendingResult[]): WrittenResult[] {
+    const store = this.options.store;
+    const written: WrittenResult[] = [];
+    let began = false;
+    try {
+      store.transact((tx) => {
+        began = true;
+        for (const { runtime, result } of batch) {
+          const step = this.writeResult(runtime, result, tx);
+          written.push({ runtime, result, step, before: runtime.machine, beforeResult: runtime.lastResult });
+          runtime.machine = step.state;
+          runtime.lastResult = result;
+        }
+      });
+      return written;
+    } catch (error) {
+      for (let i = written.length - 1; i >= 0; i--) {
+        const entry = written[i]!;
+        entry.runtime.machine = entry.before;
+        entry.runtime.lastResult = entry.beforeResult;
+      }
+      throw began ? new BatchWriteError(error) : error;
+    }
+  }
+
+  /** The rows of one result, inside the batch's transaction: result, roll-ups, state, alert, outbox. */
+  private writeResult(runtime: CheckRuntime, result: CheckResult, tx: Tx): MachineStep {
+    const store = this.options.store;
+    const { check } = runtime;
+    const checkId = runtime.id;
     const reminder = check.reminder ?? this.settings;
     const step = applyOutcome(runtime.machine, result, result.at, {
       retries: check.retries,
       reminderEvery: reminder.reminderEvery,
       reminderEveryMs: reminder.reminderEveryMs,
     });
-    const store = this.options.store;
-    try {
-      store.transact((tx) => {
-        store.results.insert(checkId, result);
-        store.rollups.add(checkId, result.at, result.status, result.latencyMs);
-        store.checkState.save(checkId, { machine: step.state, lastResult: result } satisfies PersistedCheckState);
-        const active = store.alerts.active(alertKey(checkId));
-        const latest = active ?? store.alerts.latestForCheck(checkId);
-        const suppressed = this.oversight.suppression(runtime, result.at, step.state.failStreak > 0 ? step.state.failingSince : null);
-        const decided = decideAlert({ next: step.state, signal: step.signal, active, latest, at: result.at, alertOnDegraded: check.params.alertOnDegraded });
-        const action = filterSuppressed(decided, suppressed);
-        const recovery = action?.kind === 'resolve' ? this.options.healing?.recoveryNote(checkId) : null;
-        if (action) this.options.alerts.apply({ ...this.subjectOf(runtime), recovery }, action, result.message, result.at, tx);
-      });
-    } catch (error) {
-      // Nothing was written and memory stays where it was: the next probe decides again.
-      this.reportStoreFailure(error);
-      return;
-    }
-    health.clear('store-write-failed');
-    const before = runtime.machine;
-    runtime.machine = step.state;
-    runtime.lastResult = result;
+    store.results.insert(checkId, result);
+    store.rollups.add(checkId, result.at, result.status, result.latencyMs);
+    store.checkState.save(checkId, { machine: step.state, lastResult: result } satisfies PersistedCheckState);
+    const active = store.alerts.active(alertKey(checkId));
+    const latest = active ?? store.alerts.latestForCheck(checkId);
+    const suppressed = this.oversight.suppression(runtime, result.at, step.state.failStreak > 0 ? step.state.failingSince : null);
+    const decided = decideAlert({ next: step.state, signal: step.signal, active, latest, at: result.at, alertOnDegraded: check.params.alertOnDegraded });
+    const action = filterSuppressed(decided, suppressed);
+    const recovery = action?.kind === 'resolve' ? this.options.healing?.recoveryNote(checkId) : null;
+    if (action) this.options.alerts.apply({ ...this.subjectOf(runtime), recovery }, action, result.message, result.at, tx);
+    return step;
+  }
+
+  /** After the commit: statistics, events, the healing hook, views and dependants. */
+  private afterWrite({ runtime, result, step, before }: WrittenResult): void {
+    const { check } = runtime;
     runtime.stats.add(result.at, result.status, result.latencyMs);
-    this.options.emit({ type: 'check.result', result, status: this.statusOf(runtime) });
+    this.options.emit({ type: 'check.result', result, status: this.statusOf(runtime, step.state) });
     if (step.transition) {
       this.options.emit({
         type: 'check.transition',
@@ -608,7 +720,7 @@ export class MonitorEngine {
       });
       this.options.healing?.onTransition(this.subjectOf(runtime), step.transition.to, result.at);
     }
-    this.markDirty(checkId);
+    this.markDirty(runtime.id);
     this.oversight.recorded(runtime, before);
   }
 

@@ -39,39 +39,45 @@ interface Slot {
   inflight: Promise<unknown> | null;
 }
 
-/** Runs one probe under a hard deadline; always resolves. */
-export async function runWithDeadline(
+/**
+ * Runs one probe under a hard deadline; always resolves. The probe's signal aborts at `timeoutMs`;
+ * a probe that ignores it is cut off `graceMs` later. One timer per probe (the grace timer only
+ * once the abort fired): this runs for every probe, thousands a minute.
+ */
+export function runWithDeadline(
   probe: (signal: AbortSignal) => Promise<ProbeOutcome>,
   timeoutMs: number,
   graceMs = 250,
   outer?: AbortSignal,
 ): Promise<ProbeOutcome> {
-  const controller = new AbortController();
-  const onOuterAbort = () => controller.abort(outer?.reason);
-  outer?.addEventListener('abort', onOuterAbort, { once: true });
-  let abortTimer: NodeJS.Timeout | undefined;
-  let deadlineTimer: NodeJS.Timeout | undefined;
-  const timedOut: ProbeOutcome = { status: 'down', latencyMs: null, message: `timed out after ${humanDuration(timeoutMs)}` };
-  try {
-    return await Promise.race([
-      (async () => {
-        abortTimer = setTimeout(() => controller.abort(new Error('timeout')), timeoutMs);
-        try {
-          return await probe(controller.signal);
-        } catch (error) {
-          if (controller.signal.aborted && !outer?.aborted) return timedOut;
-          return { status: 'down', latencyMs: null, message: `check failed: ${error instanceof Error ? error.message : String(error)}` } as ProbeOutcome;
-        }
-      })(),
-      new Promise<ProbeOutcome>((resolve) => {
-        deadlineTimer = setTimeout(() => resolve(timedOut), timeoutMs + graceMs);
-      }),
-    ]);
-  } finally {
-    clearTimeout(abortTimer);
-    clearTimeout(deadlineTimer);
-    outer?.removeEventListener('abort', onOuterAbort);
-  }
+  return new Promise<ProbeOutcome>((resolve) => {
+    const controller = new AbortController();
+    const timedOut = (): ProbeOutcome => ({ status: 'down', latencyMs: null, message: `timed out after ${humanDuration(timeoutMs)}` });
+    let settled = false;
+    const onOuterAbort = () => controller.abort(outer?.reason);
+    const settle = (outcome: ProbeOutcome) => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      outer?.removeEventListener('abort', onOuterAbort);
+      resolve(outcome);
+    };
+    let timer = setTimeout(() => {
+      controller.abort(new Error('timeout'));
+      timer = setTimeout(() => settle(timedOut()), graceMs);
+    }, timeoutMs);
+    outer?.addEventListener('abort', onOuterAbort, { once: true });
+    let running: Promise<ProbeOutcome>;
+    try {
+      running = probe(controller.signal);
+    } catch (error) {
+      running = Promise.reject(error);
+    }
+    running.then(settle, (error: unknown) => {
+      if (controller.signal.aborted && !outer?.aborted) settle(timedOut());
+      else settle({ status: 'down', latencyMs: null, message: `check failed: ${error instanceof Error ? error.message : String(error)}` });
+    });
+  });
 }
 
 export class Scheduler {

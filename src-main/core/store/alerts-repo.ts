@@ -1,4 +1,5 @@
 import { atomically, type Db } from './database.js';
+import { prepared } from './prepared.js';
 import type { Alert, AlertEvent, AlertEventType, AlertState, Severity } from '../model.js';
 import type { AlertFilter } from '../api/service.js';
 
@@ -95,31 +96,36 @@ export interface NewAlert {
 export class AlertsRepo {
   constructor(private readonly db: Db) {}
 
+  /** A statement of fixed text, prepared once per connection (several run with every probe). */
+  private sql(text: string) {
+    return prepared(this.db, text);
+  }
+
   get(id: number): Alert | null {
-    const row = this.db.prepare('SELECT * FROM alerts WHERE id = ?').get(id) as Row | undefined;
+    const row = this.sql('SELECT * FROM alerts WHERE id = ?').get(id) as Row | undefined;
     return row ? toAlert(row) : null;
   }
 
   /** The most recent alert of a check whatever its state (the level-triggered repair looks at it). */
   latestForCheck(checkId: number): Alert | null {
-    const row = this.db.prepare('SELECT * FROM alerts WHERE check_id = ? ORDER BY id DESC LIMIT 1').get(checkId) as Row | undefined;
+    const row = this.sql('SELECT * FROM alerts WHERE check_id = ? ORDER BY id DESC LIMIT 1').get(checkId) as Row | undefined;
     return row ? toAlert(row) : null;
   }
 
   /** Active (open or acknowledged) alerts of checks, for reconciliation. */
   activeByCheck(): Map<number, Alert> {
-    const rows = this.db.prepare("SELECT * FROM alerts WHERE state <> 'resolved' AND check_id IS NOT NULL").all() as Row[];
+    const rows = this.sql("SELECT * FROM alerts WHERE state <> 'resolved' AND check_id IS NOT NULL").all() as Row[];
     return new Map(rows.map((r) => [Number(r.check_id), toAlert(r)]));
   }
 
   /** Keeps the labels of a check's alerts in step with its current names (ids do not change). */
   relabel(checkId: number, target: string, check: string): void {
-    this.db.prepare('UPDATE alerts SET target = ?, check_name = ? WHERE check_id = ?').run(target, check, checkId);
+    this.sql('UPDATE alerts SET target = ?, check_name = ? WHERE check_id = ?').run(target, check, checkId);
   }
 
   /** The open or acknowledged alert for a dedup key, if any. */
   active(key: string): Alert | null {
-    const row = this.db.prepare("SELECT * FROM alerts WHERE key = ? AND state <> 'resolved'").get(key) as Row | undefined;
+    const row = this.sql("SELECT * FROM alerts WHERE key = ? AND state <> 'resolved'").get(key) as Row | undefined;
     return row ? toAlert(row) : null;
   }
 
@@ -139,18 +145,18 @@ export class AlertsRepo {
   }
 
   setMetadata(id: number, metadata: Record<string, unknown>): void {
-    this.db.prepare('UPDATE alerts SET metadata = ? WHERE id = ?').run(JSON.stringify(metadata), id);
+    this.sql('UPDATE alerts SET metadata = ? WHERE id = ?').run(JSON.stringify(metadata), id);
   }
 
   /** Another failure while the alert is active. */
   seen(id: number, at: number, message: string): Alert {
-    this.db.prepare('UPDATE alerts SET last_seen_at = ?, count = count + 1, message = ? WHERE id = ?').run(at, message, id);
+    this.sql('UPDATE alerts SET last_seen_at = ?, count = count + 1, message = ? WHERE id = ?').run(at, message, id);
     return this.get(id)!;
   }
 
   acknowledge(id: number, at: number, note: string | null): { alert: Alert; eventId: number } {
     return atomically(this.db, () => {
-      this.db.prepare("UPDATE alerts SET state = 'acknowledged', acked_at = ?, ack_note = ? WHERE id = ?").run(at, note, id);
+      this.sql("UPDATE alerts SET state = 'acknowledged', acked_at = ?, ack_note = ? WHERE id = ?").run(at, note, id);
       const eventId = this.addEvent(id, at, 'acknowledged', note ? `Acknowledged: ${note}` : 'Acknowledged');
       return { alert: this.get(id)!, eventId };
     });
@@ -158,7 +164,7 @@ export class AlertsRepo {
 
   resolve(id: number, at: number, by: 'auto' | 'manual', message: string): { alert: Alert; eventId: number } {
     return atomically(this.db, () => {
-      this.db.prepare("UPDATE alerts SET state = 'resolved', resolved_at = ?, resolved_by = ? WHERE id = ?").run(at, by, id);
+      this.sql("UPDATE alerts SET state = 'resolved', resolved_at = ?, resolved_by = ? WHERE id = ?").run(at, by, id);
       const eventId = this.addEvent(id, at, 'resolved', message);
       return { alert: this.get(id)!, eventId };
     });
@@ -166,12 +172,12 @@ export class AlertsRepo {
 
   addEvent(alertId: number, at: number, type: AlertEventType, message: string): number {
     return Number(
-      this.db.prepare('INSERT INTO alert_events (alert_id, at, type, message) VALUES (?, ?, ?, ?)').run(alertId, at, type, message).lastInsertRowid,
+      this.sql('INSERT INTO alert_events (alert_id, at, type, message) VALUES (?, ?, ?, ?)').run(alertId, at, type, message).lastInsertRowid,
     );
   }
 
   events(alertId: number): AlertEvent[] {
-    const rows = this.db.prepare('SELECT * FROM alert_events WHERE alert_id = ? ORDER BY at, id').all(alertId) as Row[];
+    const rows = this.sql('SELECT * FROM alert_events WHERE alert_id = ? ORDER BY at, id').all(alertId) as Row[];
     return rows.map((r) => ({
       id: Number(r.id),
       alertId: Number(r.alert_id),
@@ -257,14 +263,14 @@ export class AlertsRepo {
   /** Holds reminders back until `until` (null lifts the silence), with an event on the alert. */
   silence(id: number, until: number | null, at: number, message: string): { alert: Alert; eventId: number } {
     return atomically(this.db, () => {
-      this.db.prepare('UPDATE alerts SET silenced_until = ? WHERE id = ?').run(until, id);
+      this.sql('UPDATE alerts SET silenced_until = ? WHERE id = ?').run(until, id);
       const eventId = this.addEvent(id, at, 'silenced', message);
       return { alert: this.get(id)!, eventId };
     });
   }
 
   countActive(): number {
-    const row = this.db.prepare("SELECT COUNT(*) AS n FROM alerts WHERE state <> 'resolved'").get() as { n: number };
+    const row = this.sql("SELECT COUNT(*) AS n FROM alerts WHERE state <> 'resolved'").get() as { n: number };
     return Number(row.n);
   }
 }

@@ -53,7 +53,13 @@ export class Store {
     if (this.db.inTransaction) throw new Error('Store.transact does not nest: pass the Tx down instead');
     const effects: Array<() => void> = [];
     const tx: Tx = { afterCommit: (effect) => effects.push(effect) };
-    const result = inTransaction(this.db, 'IMMEDIATE', () => work(tx));
+    let result: T;
+    try {
+      result = inTransaction(this.db, 'IMMEDIATE', () => work(tx));
+    } catch (error) {
+      this.rollups.forgetWritten();
+      throw error;
+    }
     for (const effect of effects) effect();
     return result;
   }

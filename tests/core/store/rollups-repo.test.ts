@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openDatabase, type Db } from '../../../src-main/core/store/database.js';
 import { RollupsRepo, type HourBucket } from '../../../src-main/core/store/rollups-repo.js';
+import { Store } from '../../../src-main/core/store/store.js';
 import { LatencyHistogram } from '../../../src-main/core/stats/latency-histogram.js';
 import type { ProbeStatus } from '../../../src-main/core/model.js';
 
@@ -127,5 +128,41 @@ describe('roll-ups', () => {
     expect(rollups.series(3, 0, NOON + HOUR, 'minute').map((p) => (p.at - NOON) / MIN)).toEqual([4, 5, 6, 7, 8, 9]);
     expect(rollups.pruneBatch('hour', NOON, 100)).toBe(0);
     expect(rollups.pruneBatch('hour', NOON + 1, 100)).toBe(3);
+  });
+});
+
+describe('roll-ups written with the results of a transaction', () => {
+  it("a probe whose transaction rolled back leaves no trace in the hour's histogram", () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'kaavan-rollups-tx-'));
+    const store = Store.open(join(dataDir, 'kaavan.db'));
+    try {
+      store.transact(() => store.rollups.add(1, NOON, 'up', 10));
+      expect(() =>
+        store.transact(() => {
+          store.rollups.add(1, NOON + MIN, 'up', 5000);
+          throw new Error('the rest of the result could not be written');
+        }),
+      ).toThrow(/could not be written/);
+      store.transact(() => store.rollups.add(1, NOON + 2 * MIN, 'up', 12));
+
+      const [hour] = store.rollups.hourBuckets(1, NOON, NOON + HOUR);
+      expect(hour).toMatchObject({ probes: 2, latN: 2, maxLatencyMs: 12 });
+      // Only the two committed probes are in the histogram: its slowest bin is near 12 ms, not 5 s.
+      expect(hour!.histogram.total).toBe(2);
+      expect(hour!.histogram.percentile(100)).toBeLessThan(13);
+    } finally {
+      store.close();
+      rmSync(dataDir, { recursive: true, force: true });
+    }
+  });
+
+  it("pruning hour buckets is seen by every repository of the connection (retention's own included)", () => {
+    rollups.add(1, NOON, 'up', 10);
+    const retentionView = new RollupsRepo(db);
+    expect(retentionView.pruneBatch('hour', NOON + HOUR, 100)).toBe(1);
+    rollups.add(1, NOON + MIN, 'up', 20);
+    const [hour] = rollups.hourBuckets(1, NOON, NOON + HOUR);
+    expect(hour).toMatchObject({ probes: 1, latN: 1 });
+    expect(hour!.histogram.total).toBe(1);
   });
 });

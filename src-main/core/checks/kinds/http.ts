@@ -14,7 +14,7 @@ import http from 'node:http';
 import https from 'node:https';
 import net from 'node:net';
 import tls, { type TLSSocket } from 'node:tls';
-import { pipeline, type Readable } from 'node:stream';
+import { finished, pipeline, type Readable } from 'node:stream';
 import zlib from 'node:zlib';
 import { z } from 'zod';
 import { defineCheckKind, type CheckIssue, type ProbeContext, type SecretReader } from '../types.js';
@@ -369,29 +369,56 @@ async function scanBody(res: http.IncomingMessage, cap: number, keywords: string
   const onAbort = () => res.destroy(new ProbeAbortedError());
   if (signal.aborted) onAbort();
   else signal.addEventListener('abort', onAbort, { once: true });
-  try {
-    for await (const chunk of source) {
-      let buf = Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk as string);
-      if (bytes + buf.length > cap) {
-        buf = buf.subarray(0, cap - bytes);
-        capped = true;
-      }
-      bytes += buf.length;
-      phase.text = `reading the body, ${formatBytes(bytes)} received`;
-      if (headBytes < 256 && buf.length > 0) {
-        const part = buf.subarray(0, 256 - headBytes);
-        headParts.push(part);
-        headBytes += part.length;
-      }
-      if (needles.length > 0 && buf.length > 0) {
-        const window = carry.length > 0 ? Buffer.concat([carry, buf]) : buf;
-        needles.forEach((needle, i) => {
-          if (!found.get(keywords[i]!) && window.includes(needle)) found.set(keywords[i]!, true);
-        });
-        carry = overlap > 0 ? Buffer.from(window.subarray(Math.max(0, window.length - overlap))) : Buffer.alloc(0);
-      }
-      if (capped) break; // leaving the loop destroys the stream; the caller closes the socket
+  const take = (chunk: Buffer | string) => {
+    let buf = Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk);
+    if (bytes + buf.length > cap) {
+      buf = buf.subarray(0, cap - bytes);
+      capped = true;
     }
+    bytes += buf.length;
+    if (headBytes < 256 && buf.length > 0) {
+      const part = buf.subarray(0, 256 - headBytes);
+      headParts.push(part);
+      headBytes += part.length;
+    }
+    if (needles.length > 0 && buf.length > 0) {
+      const window = carry.length > 0 ? Buffer.concat([carry, buf]) : buf;
+      needles.forEach((needle, i) => {
+        if (!found.get(keywords[i]!) && window.includes(needle)) found.set(keywords[i]!, true);
+      });
+      carry = overlap > 0 ? Buffer.from(window.subarray(Math.max(0, window.length - overlap))) : Buffer.alloc(0);
+    }
+  };
+  try {
+    // Chunks as they flow ('data'), and the end or failure as `for await` would report it
+    // (finished(): the stream's error, or a premature close), without an async iterator and a
+    // promise per chunk: this runs for every probe.
+    await new Promise<void>((resolve, reject) => {
+      let settled = false;
+      const settle = (error?: unknown) => {
+        if (settled) return;
+        settled = true;
+        source.off('data', onData);
+        stopWatching();
+        if (error) reject(error);
+        else resolve();
+      };
+      const onData = (chunk: Buffer | string) => {
+        try {
+          take(chunk);
+        } catch (error) {
+          settle(error);
+          return;
+        }
+        phase.text = `reading the body, ${formatBytes(bytes)} received`;
+        if (capped) {
+          settle();
+          res.destroy(); // the rest is not downloaded; the caller closes the socket
+        }
+      };
+      const stopWatching = finished(source, { writable: false }, (error) => settle(error ?? undefined));
+      source.on('data', onData);
+    });
   } finally {
     signal.removeEventListener('abort', onAbort);
     if (source !== res) source.destroy();
@@ -655,8 +682,8 @@ async function run(
   const cert = certFacts(res, url, params.ignoreTls === true, now());
   if (cert.daysLeft !== undefined) metrics.certDaysLeft = cert.daysLeft;
   const afterRedirects = redirects > 0 ? ` after ${plural(redirects, 'redirect')}` : '';
-  /** Where the body came from, when redirects made it another URL than the configured one. */
-  const finalUrl = displayUrl(url.toString());
+  /** Where the body came from, when redirects made it another URL than the configured one (only messages need it). */
+  const finalUrl = () => displayUrl(url.toString());
 
   if (!statusMatches(code, ranges)) {
     const where = redirects > 0 ? ` from ${displayUrl(url.toString())}` : '';
@@ -691,12 +718,12 @@ async function run(
 
   if (keyword !== undefined && !scan.found.get(keyword)) {
     const seen = excerpt(scan.head, request.secretValues);
-    const of = redirects > 0 ? ` of ${finalUrl} (reached${afterRedirects})` : '';
+    const of = redirects > 0 ? ` of ${finalUrl()} (reached${afterRedirects})` : '';
     throw new ProbeFailure(`keyword "${keyword}" not found ${scope}${of}${seen ? `; body starts: "${seen}"` : ''}`, latencyMs, metrics);
   }
   if (keywordAbsent !== undefined && scan.found.get(keywordAbsent))
     throw new ProbeFailure(
-      `keyword "${keywordAbsent}" found ${scope} but must be absent (HTTP ${code}${redirects > 0 ? ` from ${finalUrl}${afterRedirects}` : ''})`,
+      `keyword "${keywordAbsent}" found ${scope} but must be absent (HTTP ${code}${redirects > 0 ? ` from ${finalUrl()}${afterRedirects}` : ''})`,
       latencyMs,
       metrics,
     );
