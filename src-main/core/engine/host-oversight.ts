@@ -110,7 +110,8 @@ export class HostOversight {
   private anomalyDefaults: AnomalyOptions = { ...ANOMALY_DEFAULTS };
   /** Per check: its parents as resolved refs (checks by id, targets by id). */
   private parents = new Map<number, { checks: number[]; targets: number[] }>();
-  private readonly anomalyWindows = new Map<number, { options: string; window: LatencyWindow }>();
+  /** Per check: its latency window and the options it was built for (as text, and the object last seen). */
+  private readonly anomalyWindows = new Map<number, { options: string; seen: AnomalyOptions; window: LatencyWindow }>();
   private readonly sshParents = new Map<number, SshParent>();
   /** Children whose own probe found the SSH connection down (before the watcher noticed). */
   private readonly sshBlocked = new Map<number, SshHostError>();
@@ -545,9 +546,14 @@ export class HostOversight {
   }
 
   private windowOf(runtime: CheckRuntime, options: AnomalyOptions): LatencyWindow {
-    const key = JSON.stringify(options);
     const entry = this.anomalyWindows.get(runtime.id);
-    if (entry && entry.options === key) return entry.window;
+    // The same options object (the defaults, usually) needs no comparison: one stringify per result is not free at thousands of checks.
+    if (entry && entry.seen === options) return entry.window;
+    const key = JSON.stringify(options);
+    if (entry && entry.options === key) {
+      entry.seen = options;
+      return entry.window;
+    }
     const window = new LatencyWindow(options.window);
     try {
       // Seeded from stored results, so a restart does not start learning from nothing.
@@ -557,7 +563,7 @@ export class HostOversight {
     } catch {
       // An unreadable history only means learning from scratch.
     }
-    this.anomalyWindows.set(runtime.id, { options: key, window });
+    this.anomalyWindows.set(runtime.id, { options: key, seen: options, window });
     return window;
   }
 }

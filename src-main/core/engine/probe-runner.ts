@@ -39,6 +39,13 @@ export function createProbeRunner(deps: ProbeRunnerDeps = {}) {
   const now = deps.now ?? Date.now;
   const log = deps.log ?? silentLogger;
   const memories = new Map<string, CheckMemory>();
+  // One child logger per resolved check, not per probe (a reconcile makes new ResolvedChecks).
+  const loggers = new WeakMap<ResolvedCheck, Logger>();
+  const loggerFor = (check: ResolvedCheck) => {
+    let l = loggers.get(check);
+    if (!l) loggers.set(check, (l = log.child({ check: `${check.target}/${check.name}` })));
+    return l;
+  };
   const fallbackMemory = (check: ResolvedCheck) => {
     let memory = memories.get(check.id);
     if (!memory) memories.set(check.id, (memory = inMemoryCheckMemory()));
@@ -53,7 +60,7 @@ export function createProbeRunner(deps: ProbeRunnerDeps = {}) {
           timeoutMs: check.timeoutMs,
           now,
           secrets: deps.secrets ?? noSecrets,
-          log: log.child({ check: `${check.target}/${check.name}` }),
+          log: loggerFor(check),
           host,
           memory: deps.memoryFor?.(check) ?? fallbackMemory(check),
           target: check.target,
